@@ -1,0 +1,39 @@
+# Two entry points: `make demo` (serve demo data on SQLite) and `make test` (whole suite).
+# Each creates .venv and installs the pinned requirements itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app integrity_service
+
+.PHONY: venv demo test test-deps lint bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(FLASK) init-db
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# System packages the tests drive (Go's x/mod for the interop test). Installs only what is
+# missing; when a package cannot be installed the tests that need it skip with the reason.
+test-deps:
+	-bash tests/interop/setup.sh
+
+test: venv test-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n auto -p no:cacheprovider
+
+lint: venv
+	$(BIN)/ruff check .
+
+bench: venv
+	$(BIN)/python bench/ledger_bench.py --entries 100000
+
+clean:
+	rm -rf $(VENV) instance test-output

@@ -1,0 +1,31 @@
+"""The integrity service: a Flask app over the tamper-evident placement ledger."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from integrity_service import config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app: configuration, database, blueprints, error handlers and CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.defaults(app.instance_path))
+    app.config.from_prefixed_env("INTEGRITY")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if app.config["DATABASE_URL"].startswith("sqlite:///" + app.instance_path):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    from integrity_service import cli, db, errors
+    from integrity_service.public import bp as public_bp
+
+    db.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(public_bp)
+    return app

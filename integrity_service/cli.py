@@ -1,0 +1,100 @@
+"""Ledger CLI commands: init-db, checkpoint, verify (``flask --app integrity_service ...``)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+
+from integrity_service import db, keys
+from integrity_service.ledger_store import SqlLedger
+from ledger.errors import FormatError
+from ledger.note import NoteSigner, NoteVerifier
+from ledger.verify import verify_log
+
+
+def _load_signer_or_exit() -> NoteSigner:
+    try:
+        return keys.signer()
+    except keys.KeyFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the schema and, if absent, the Ed25519 signing key; print the verifier key."""
+    from integrity_service import models  # noqa: F401  (registers every table)
+
+    db.Base.metadata.create_all(db.engine())
+    path = current_app.config["KEY_FILE"]
+    try:
+        signer, created = keys.create_key_file(path, current_app.config["LOG_ORIGIN"])
+    except keys.KeyFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"database ready: {db.engine().url.render_as_string(hide_password=True)}")
+    click.echo(f"signing key {'created' if created else 'kept'}: {path}")
+    click.echo(f"verifier key: {signer.verifier().to_text()}")
+
+
+@click.command("checkpoint")
+def checkpoint_command() -> None:
+    """Sign a checkpoint for the current tree size, if it grew."""
+    signer = _load_signer_or_exit()
+    with db.write_session(db.sessions()) as session:
+        stored = SqlLedger(session).sign_checkpoint(signer)
+    if stored is None:
+        click.echo("tree did not grow; no new checkpoint")
+    else:
+        click.echo(f"signed checkpoint at size {stored.size}")
+        click.echo(stored.note, nl=False)
+
+
+@click.command("verify")
+@click.option("--key", "key_text", help="Verifier key to check against (default: the key file).")
+def verify_command(key_text: str | None) -> None:
+    """Recompute every commitment, link, tree hash, checkpoint root and signature."""
+    if key_text:
+        try:
+            verifier = NoteVerifier.from_text(key_text)
+        except FormatError as exc:
+            raise click.BadParameter(str(exc), param_hint="--key") from exc
+    else:
+        verifier = _load_signer_or_exit().verifier()
+    session = db.sessions()()
+    try:
+        ledger = SqlLedger(session)
+        size = ledger.size()
+        progress = None
+        if sys.stderr.isatty():
+
+            def progress(done: int) -> None:
+                click.echo(f"\r  {done}/{size} entries", nl=False, err=True)
+
+        report = verify_log(
+            ledger.iter_entries(),
+            ledger.checkpoints(),
+            verifier,
+            redacted=ledger.redacted_seqs(),
+            progress=progress,
+        )
+    finally:
+        session.close()
+    if progress is not None:
+        click.echo("", err=True)
+    for problem in report.problems:
+        click.echo(f"FAIL {problem}", err=True)
+    if report.redacted:
+        click.echo(f"redacted entries (body erased, commitment kept): {report.redacted}")
+    click.echo(
+        f"checked {report.entries_checked} of {size} entries and "
+        f"{report.checkpoints_checked} checkpoint roots: {'OK' if report.ok else 'FAILED'}"
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    """Register the CLI commands."""
+    for command in (init_db_command, checkpoint_command, verify_command):
+        app.cli.add_command(command)

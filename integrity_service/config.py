@@ -1,0 +1,21 @@
+"""Configuration defaults; every key can be overridden by an ``INTEGRITY_<KEY>`` variable."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """Return the default configuration for an app whose instance folder is given."""
+    return {
+        # SQLite file under instance/ by default; PostgreSQL via INTEGRITY_DATABASE_URL.
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "integrity.db"),
+        # FULL: a write that returned a receipt survives a power cut, not just a crash.
+        "SQLITE_SYNCHRONOUS": "FULL",
+        "KEY_FILE": os.path.join(instance_path, "signing.key"),
+        "LOG_ORIGIN": "bkpsdm.example.go.id/ledger",
+        "SECRET_KEY": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "JSON_SORT_KEYS": False,
+    }

@@ -1,0 +1,104 @@
+"""Database engine, sessions and the serialised write transaction.
+
+Plain SQLAlchemy 2.0 (no Flask-SQLAlchemy) so the ledger's write path can
+choose exactly how a transaction begins: SQLite ``BEGIN IMMEDIATE`` takes the
+write lock before the log head is read, PostgreSQL takes a transaction-scoped
+advisory lock. Either way two writers can never chain onto the same head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# Any constant works; it only has to be the same for every writer of one database.
+LEDGER_LOCK_KEY = 6962_8785
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and manual BEGIN handling."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event emit BEGIN itself (pysqlite's own is deferred only).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={sqlite_synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("ledger_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Return True for a SQLite engine."""
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Yield a session whose transaction holds the ledger write lock; commit on success."""
+    session = factory()
+    try:
+        conn = session.connection(execution_options={"ledger_write": True})
+        if not is_sqlite(conn.engine):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and session factory and close sessions after each request."""
+    engine = make_engine(
+        app.config["DATABASE_URL"], sqlite_synchronous=app.config["SQLITE_SYNCHRONOUS"]
+    )
+    app.extensions["integrity_engine"] = engine
+    app.extensions["integrity_sessions"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    """Return the current app's engine."""
+    return current_app.extensions["integrity_engine"]
+
+
+def sessions() -> sessionmaker[Session]:
+    """Return the current app's session factory."""
+    return current_app.extensions["integrity_sessions"]
+
+
+def session() -> Session:
+    """Return the read session of the current app context."""
+    if "db_session" not in g:
+        g.db_session = sessions()()
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()

@@ -1,0 +1,7 @@
+"""Public, login-free endpoints: checkpoints, the verifier key, proofs."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+from integrity_service.public import routes  # noqa: E402, F401
