@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from integrity_service import db, keys
 from integrity_service.ledger_store import SqlLedger
@@ -21,15 +22,21 @@ def _load_signer_or_exit() -> NoteSigner:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.command("init-db")
-def init_db_command() -> None:
-    """Create the schema and, if absent, the Ed25519 signing key; print the verifier key."""
+def initialise() -> tuple[NoteSigner, bool]:
+    """Create the schema and, if absent, the signing key; return the signer and if it is new."""
     from integrity_service import models  # noqa: F401  (registers every table)
 
     db.Base.metadata.create_all(db.engine())
+    return keys.create_key_file(current_app.config["KEY_FILE"], current_app.config["LOG_ORIGIN"])
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the schema and, if absent, the Ed25519 signing key; print the verifier key."""
     path = current_app.config["KEY_FILE"]
     try:
-        signer, created = keys.create_key_file(path, current_app.config["LOG_ORIGIN"])
+        signer, created = initialise()
     except keys.KeyFileError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"database ready: {db.engine().url.render_as_string(hide_password=True)}")
@@ -38,6 +45,7 @@ def init_db_command() -> None:
 
 
 @click.command("checkpoint")
+@with_appcontext
 def checkpoint_command() -> None:
     """Sign a checkpoint for the current tree size, if it grew."""
     signer = _load_signer_or_exit()
@@ -51,6 +59,7 @@ def checkpoint_command() -> None:
 
 
 @click.command("verify")
+@with_appcontext
 @click.option("--key", "key_text", help="Verifier key to check against (default: the key file).")
 def verify_command(key_text: str | None) -> None:
     """Recompute every commitment, link, tree hash, checkpoint root and signature."""
@@ -96,5 +105,7 @@ def verify_command(key_text: str | None) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
-    for command in (init_db_command, checkpoint_command, verify_command):
+    from integrity_service.demo import demo_command
+
+    for command in (init_db_command, checkpoint_command, verify_command, demo_command):
         app.cli.add_command(command)

@@ -69,9 +69,10 @@ def _sqlite_triggers(table: str) -> list[str]:
 
 
 _PG_FUNCTIONS = [
+    # DDL() %-formats statements, hence the doubled %% below.
     """CREATE OR REPLACE FUNCTION ledger_reject_change() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME
+  RAISE EXCEPTION '%% is append-only', TG_TABLE_NAME
     USING ERRCODE = 'integrity_constraint_violation';
 END $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION ledger_entries_guard_update() RETURNS trigger AS $$
