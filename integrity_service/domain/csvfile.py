@@ -1,0 +1,162 @@
+"""Read an uploaded CSV file of assessment results or positions, whole or not at all.
+
+The reader accepts UTF-8 (with or without BOM), comma- or semicolon-separated
+text with exactly the expected columns in any order. It returns every record,
+or raises one `ValidationReport` naming every bad row: a file is never half
+imported. Line numbers are physical lines; the header is line 1.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import BinaryIO
+
+from .assessments import AssessmentResult, DuplicateAssessmentCheck, parse_assessment_row
+from .errors import DEFAULT_PROBLEM_LIMIT, Problem, ProblemCollector, ValidationReport
+from .header import read_header
+from .positions import DuplicatePositionCheck, PositionSpec, parse_position_row
+from .textlines import TextLines
+from .vocabulary import COMPETENCY_CODES, DEFAULT_POTENTIAL_SCHEME, Vocabulary
+
+_LEVEL_COLUMNS = tuple(code.lower() for code in COMPETENCY_CODES)
+
+ASSESSMENT_COLUMNS: tuple[str, ...] = (
+    "nip",
+    "name",
+    "rank",
+    "unit",
+    "current_position",
+    "event",
+    "method",
+    "assessed_on",
+    "session",
+    *_LEVEL_COLUMNS,
+    "potential_category",
+    "performance_rating",
+)
+"""Columns of an assessments CSV file, in the documented order."""
+
+POSITION_COLUMNS: tuple[str, ...] = ("code", "title", "type", "unit", "min_rank", *_LEVEL_COLUMNS)
+"""Columns of a positions CSV file, in the documented order."""
+
+OnRow = Callable[[int, int], None]
+"""Progress callback: records read so far, bytes read so far."""
+
+CsvSource = bytes | bytearray | memoryview | BinaryIO
+
+
+def read_assessments_csv(
+    source: CsvSource,
+    *,
+    scheme: Vocabulary = DEFAULT_POTENTIAL_SCHEME,
+    today: date,
+    on_row: OnRow | None = None,
+    limit: int = DEFAULT_PROBLEM_LIMIT,
+) -> list[AssessmentResult]:
+    """Return every assessment result in the file, or raise `ValidationReport` listing all problems.
+
+    At most `limit` problems are listed; the report counts the rest.
+    """
+    collector = ProblemCollector(limit=limit)
+    duplicates = DuplicateAssessmentCheck()
+    results: list[AssessmentResult] = []
+    for line, cells in _records(source, ASSESSMENT_COLUMNS, collector, on_row):
+        try:
+            result = parse_assessment_row(cells, line=line, scheme=scheme, today=today)
+        except ValidationReport as report:
+            collector.extend(report.problems)
+            continue
+        duplicate = duplicates.check(result, line=line)
+        if duplicate is not None:
+            collector.add(duplicate)
+        results.append(result)
+    collector.raise_if_any()
+    return results
+
+
+def read_positions_csv(
+    source: CsvSource,
+    *,
+    on_row: OnRow | None = None,
+    limit: int = DEFAULT_PROBLEM_LIMIT,
+) -> list[PositionSpec]:
+    """Return every position in the file, or raise `ValidationReport` listing all problems."""
+    collector = ProblemCollector(limit=limit)
+    duplicates = DuplicatePositionCheck()
+    positions: list[PositionSpec] = []
+    for line, cells in _records(source, POSITION_COLUMNS, collector, on_row):
+        try:
+            position = parse_position_row(cells, line=line)
+        except ValidationReport as report:
+            collector.extend(report.problems)
+            continue
+        duplicate = duplicates.check(position, line=line)
+        if duplicate is not None:
+            collector.add(duplicate)
+        positions.append(position)
+    collector.raise_if_any()
+    return positions
+
+
+def _records(
+    source: CsvSource,
+    columns: Sequence[str],
+    collector: ProblemCollector,
+    on_row: OnRow | None,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (first line, cells by column) for each data row; record structural problems.
+
+    Raises `ValidationReport` at once for problems that make the rest unreadable:
+    an empty file, a wrong header, bytes that are not UTF-8 text.
+    """
+    lines = TextLines(source)
+    line_iter = iter(lines)
+    header_text = next(line_iter, None)
+    # A blank first line followed by more lines is reported as a bad header instead.
+    if header_text is None or (not header_text.strip() and next(line_iter, None) is None):
+        raise ValidationReport(
+            [Problem(f"the file is empty; the first line must be the header: {','.join(columns)}")]
+        )
+    header = read_header(header_text, columns)
+    reader = csv.reader(line_iter, delimiter=header.delimiter)
+    last_line = 1
+    records = 0
+    try:
+        for record in reader:
+            line, last_line = last_line + 1, lines.line_number
+            # Blank lines and rows of empty cells are what spreadsheets append; skip them.
+            if not any(cell.strip() for cell in record):
+                continue
+            records += 1
+            if len(record) != len(header.names):
+                reason = _field_count_reason(len(record), len(header.names), line, last_line)
+                collector.add(Problem(reason, line=line))
+            else:
+                yield line, dict(zip(header.names, record, strict=True))
+            if on_row is not None:
+                on_row(records, lines.bytes_read)
+    except csv.Error as error:
+        collector.add(
+            Problem(
+                f"malformed CSV ({error}); is a quote left open? The rest of the file was not read",
+                line=last_line + 1,
+            )
+        )
+    if records == 0 and not len(collector):
+        raise ValidationReport(
+            [Problem("the file has a header but no data rows; nothing was imported")]
+        )
+
+
+def _field_count_reason(found: int, expected: int, first_line: int, last_line: int) -> str:
+    reason = f"expected {expected} fields, found {found}"
+    if last_line > first_line:
+        reason += (
+            f"; the row runs from line {first_line} to line {last_line}: "
+            "is a closing double quote missing?"
+        )
+    elif found > expected:
+        reason += "; put a value holding the delimiter in double quotes"
+    return reason
