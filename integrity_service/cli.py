@@ -106,6 +106,18 @@ def verify_command(key_text: str | None) -> None:
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
     from integrity_service.demo import demo_command
+    from integrity_service.importer import import_assessments_command, import_positions_command
+    from integrity_service.rebuild import rebuild_command
+    from integrity_service.redaction import redact_command
 
-    for command in (init_db_command, checkpoint_command, verify_command, demo_command):
+    for command in (
+        init_db_command,
+        checkpoint_command,
+        verify_command,
+        demo_command,
+        import_assessments_command,
+        import_positions_command,
+        rebuild_command,
+        redact_command,
+    ):
         app.cli.add_command(command)

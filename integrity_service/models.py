@@ -1,9 +1,145 @@
-"""Every table of the service, imported so that ``Base.metadata`` knows them all.
+"""Projection tables: the relational views of the ledger that pages and queries read.
 
-The ledger's own tables live in :mod:`integrity_service.ledger_tables`; the
-projections (the relational views of the ledger) are added here.
+Every projection row can be rebuilt by replaying the ledger (see
+:mod:`integrity_service.projections`); ``PROJECTION_MODELS`` lists them in the
+order they are rebuilt and compared. Service tables (tokens, idempotency keys,
+users) are not projections and live in :mod:`integrity_service.accounts`.
 """
 
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from integrity_service.db import Base
 from integrity_service.ledger_tables import LedgerCheckpoint, LedgerEntry, LedgerRedaction
 
-__all__ = ["LedgerCheckpoint", "LedgerEntry", "LedgerRedaction"]
+
+class Person(Base):
+    """A civil servant (ASN) as last recorded: identity from the NIP, post from the latest fact."""
+
+    __tablename__ = "people"
+
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    rank: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str] = mapped_column(String(200))
+    current_position: Mapped[str] = mapped_column(String(200))
+    # Set by placements: the code of the position the person now holds, when known.
+    position_code: Mapped[str | None] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class Assessment(Base):
+    """One recorded assessment result; a correction supersedes an earlier row."""
+
+    __tablename__ = "assessments"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    nip: Mapped[str] = mapped_column(String(18), index=True)
+    event: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(64))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    session: Mapped[int | None] = mapped_column(Integer)
+    levels: Mapped[dict[str, Any]] = mapped_column(JSON)
+    potential_category: Mapped[str] = mapped_column(String(64))
+    performance_rating: Mapped[str | None] = mapped_column(String(64))
+    supersedes: Mapped[int | None] = mapped_column(BigInteger)
+    superseded_by: Mapped[int | None] = mapped_column(BigInteger)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Position(Base):
+    """A position with its competency standard (SKJ)."""
+
+    __tablename__ = "positions"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(200), index=True)
+    min_rank: Mapped[str] = mapped_column(String(8))
+    standard: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class Vacancy(Base):
+    """A position to fill, opened on a date, with candidates."""
+
+    __tablename__ = "vacancies"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position_code: Mapped[str] = mapped_column(ForeignKey("positions.code"))
+    opened_on: Mapped[date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class Candidate(Base):
+    """A candidacy: one NIP in one vacancy."""
+
+    __tablename__ = "candidates"
+
+    vacancy_id: Mapped[str] = mapped_column(ForeignKey("vacancies.id"), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Ranking(Base):
+    """A ranking published for a vacancy (the latest one counts)."""
+
+    __tablename__ = "rankings"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    vacancy_id: Mapped[str] = mapped_column(ForeignKey("vacancies.id"), index=True)
+    published_at: Mapped[str] = mapped_column(String(32))
+    entries: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class Placement(Base):
+    """A placement decision (SK) and the verdict the rules gave it."""
+
+    __tablename__ = "placements"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    vacancy_id: Mapped[str] = mapped_column(ForeignKey("vacancies.id"), index=True)
+    nip: Mapped[str] = mapped_column(String(18), index=True)
+    position_code: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(200), index=True)
+    from_position: Mapped[str | None] = mapped_column(String(200))
+    decree_number: Mapped[str] = mapped_column(String(200))
+    decided_on: Mapped[date] = mapped_column(Date, index=True)
+    decided_by: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    justification: Mapped[str | None] = mapped_column(Text)
+    approval_reference: Mapped[str | None] = mapped_column(String(200))
+    verdict: Mapped[str | None] = mapped_column(String(32))
+    ruleset_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+PROJECTION_MODELS: tuple[type[Base], ...] = (
+    Person,
+    Assessment,
+    Position,
+    Vacancy,
+    Candidate,
+    Ranking,
+    Placement,
+)
+
+__all__ = [
+    "PROJECTION_MODELS",
+    "Assessment",
+    "Candidate",
+    "LedgerCheckpoint",
+    "LedgerEntry",
+    "LedgerRedaction",
+    "Person",
+    "Placement",
+    "Position",
+    "Ranking",
+    "Vacancy",
+]
