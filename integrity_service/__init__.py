@@ -22,10 +22,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
 
     from integrity_service import cli, db, errors
+    from integrity_service.api import bp as api_bp
     from integrity_service.public import bp as public_bp
 
     db.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
     return app

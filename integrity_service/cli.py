@@ -105,6 +105,7 @@ def verify_command(key_text: str | None) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
+    from integrity_service.accounts import create_token_command, revoke_token_command
     from integrity_service.demo import demo_command
     from integrity_service.importer import import_assessments_command, import_positions_command
     from integrity_service.rebuild import rebuild_command
@@ -119,5 +120,7 @@ def init_app(app: Flask) -> None:
         import_positions_command,
         rebuild_command,
         redact_command,
+        create_token_command,
+        revoke_token_command,
     ):
         app.cli.add_command(command)

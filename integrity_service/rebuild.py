@@ -21,7 +21,7 @@ from sqlalchemy.pool import StaticPool
 from integrity_service import db
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.models import PROJECTION_MODELS
-from integrity_service.projections import apply_entry
+from integrity_service.projections import ProjectedEntry, apply_entries
 
 Row = dict[str, Any]
 
@@ -53,13 +53,16 @@ def replay(source: Session) -> Session:
     engine = create_engine("sqlite://", poolclass=StaticPool)
     db.Base.metadata.create_all(engine, tables=projection_tables())
     target = Session(engine)
-    for count, stored in enumerate(SqlLedger(source).iter_entries(), start=1):
+    pending: list[ProjectedEntry] = []
+    for stored in SqlLedger(source).iter_entries():
         if stored.entry_bytes is None:
             continue
         entry = orjson.loads(stored.entry_bytes)
-        apply_entry(target, entry["seq"], entry["type"], entry["time"], entry["body"])
-        if count % 2000 == 0:
-            target.flush()
+        pending.append((entry["seq"], entry["type"], entry["time"], entry["body"]))
+        if len(pending) >= 5000:
+            apply_entries(target, pending)
+            pending.clear()
+    apply_entries(target, pending)
     target.flush()
     return target
 

@@ -21,7 +21,7 @@ from integrity_service.domain.positions import PositionSpec
 from integrity_service.facts import assessment_fact
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.models import Assessment, Candidate, Person, Position, Ranking, Vacancy
-from integrity_service.projections import apply_entry
+from integrity_service.projections import apply_entries
 from ledger.append import Draft, PreparedEntry
 from rules.ranking import latest_valid_assessments, rank_candidates
 
@@ -53,8 +53,10 @@ class Recorded:
 def append(session: Session, drafts: Sequence[Draft]) -> list[PreparedEntry]:
     """Append drafts to the ledger and project each, in the caller's transaction."""
     prepared = SqlLedger(session).append(drafts)
-    for entry, draft in zip(prepared, drafts, strict=True):
-        apply_entry(session, entry.seq, entry.type, entry.time, draft.body)
+    apply_entries(
+        session,
+        [(e.seq, e.type, e.time, d.body) for e, d in zip(prepared, drafts, strict=True)],
+    )
     session.flush()
     return prepared
 

@@ -1,0 +1,13 @@
+"""The BKPSDM JSON API: bearer tokens, JSON in and out, RFC 9457 problems on errors."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+from integrity_service.api import (  # noqa: E402, F401
+    assessments,
+    placements,
+    positions,
+    receipts,
+    vacancies,
+)
