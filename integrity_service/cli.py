@@ -106,10 +106,12 @@ def verify_command(key_text: str | None) -> None:
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
     from integrity_service.accounts import create_token_command, revoke_token_command
+    from integrity_service.audit import audit_command, export_ledger_command
     from integrity_service.demo import demo_command
     from integrity_service.importer import import_assessments_command, import_positions_command
     from integrity_service.rebuild import rebuild_command
     from integrity_service.redaction import redact_command
+    from integrity_service.rule_state import rules_command
 
     for command in (
         init_db_command,
@@ -122,5 +124,8 @@ def init_app(app: Flask) -> None:
         redact_command,
         create_token_command,
         revoke_token_command,
+        rules_command,
+        audit_command,
+        export_ledger_command,
     ):
         app.cli.add_command(command)

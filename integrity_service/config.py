@@ -17,5 +17,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LOG_ORIGIN": "bkpsdm.example.go.id/ledger",
         "SECRET_KEY": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Overrides of rule parameters, e.g. {"MERIT-006": {"min_jpm": 80}} (JSON in the env).
+        "RULE_PARAMETERS": {},
         "JSON_SORT_KEYS": False,
     }

@@ -120,6 +120,64 @@ class Placement(Base):
     ruleset_hash: Mapped[str | None] = mapped_column(String(64))
 
 
+class RuleSetRecord(Base):
+    """A rule set (rules and parameters) as activated in the ledger, by its hash."""
+
+    __tablename__ = "rulesets"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Relation(Base):
+    """A declared relation between two people (for conflict-of-interest checks)."""
+
+    __tablename__ = "relations"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    a: Mapped[str] = mapped_column(String(64), index=True)
+    b: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)
+
+
+class PlacementCheck(Base):
+    """A placement check BKPSDM asked before deciding, and its answer."""
+
+    __tablename__ = "placement_checks"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    vacancy_id: Mapped[str] = mapped_column(String(32), index=True)
+    nip: Mapped[str] = mapped_column(String(18))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_on: Mapped[date] = mapped_column(Date)
+    verdict: Mapped[str] = mapped_column(String(32))
+    ruleset_hash: Mapped[str] = mapped_column(String(64))
+    findings: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class Finding(Base):
+    """A finding of the rules on a recorded placement decision."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    placement_id: Mapped[str] = mapped_column(String(32), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    rule_id: Mapped[str] = mapped_column(String(16), index=True)
+    rule_version: Mapped[int] = mapped_column(Integer)
+    ruleset_hash: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16), index=True)
+    unit: Mapped[str] = mapped_column(String(200), index=True)
+    decided_on: Mapped[date] = mapped_column(Date, index=True)
+    evidence_seqs: Mapped[list[Any]] = mapped_column(JSON)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    message_id: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+
+
 PROJECTION_MODELS: tuple[type[Base], ...] = (
     Person,
     Assessment,
@@ -128,18 +186,26 @@ PROJECTION_MODELS: tuple[type[Base], ...] = (
     Candidate,
     Ranking,
     Placement,
+    RuleSetRecord,
+    Relation,
+    PlacementCheck,
+    Finding,
 )
 
 __all__ = [
     "PROJECTION_MODELS",
     "Assessment",
     "Candidate",
+    "Finding",
     "LedgerCheckpoint",
     "LedgerEntry",
     "LedgerRedaction",
     "Person",
     "Placement",
+    "PlacementCheck",
     "Position",
     "Ranking",
+    "Relation",
+    "RuleSetRecord",
     "Vacancy",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from integrity_service import projections_rules
 from integrity_service.models import (
     Assessment,
     Candidate,
@@ -146,6 +147,8 @@ def _placement_decided(session: Session, seq: int, _time: str, body: Body) -> No
             ruleset_hash=body.get("ruleset_hash"),
         )
     )
+    session.flush()
+    projections_rules.placement_findings(session, seq, body)
     person = session.get(Person, body["nip"])
     if person is not None:
         person.position_code = body["position"]
@@ -161,6 +164,7 @@ HANDLERS: dict[str, Handler] = {
     "vacancy.opened": _vacancy_opened,
     "ranking.published": _ranking_published,
     "placement.decided": _placement_decided,
+    **projections_rules.HANDLERS,
 }
 
 

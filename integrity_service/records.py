@@ -228,3 +228,20 @@ def record_placement(
         body.update(evaluation)
     entries = append(session, [Draft("placement.decided", actor, body)])
     return Recorded(entries, body)
+
+
+RELATION_KINDS = ("family", "household", "business", "other")
+
+
+def declare_relation(
+    session: Session, *, a: str, b: str, kind: str, source: str, actor: str
+) -> list[PreparedEntry]:
+    """Record a declared relation between two people (NIPs or decision-maker ids)."""
+    if a == b:
+        raise RecordError(422, "Invalid relation", f"a relation joins two people; both are {a!r}")
+    if kind not in RELATION_KINDS:
+        raise RecordError(
+            422, "Invalid relation", f"kind {kind!r} is not one of {', '.join(RELATION_KINDS)}"
+        )
+    body = {"a": a, "b": b, "kind": kind, "source": source}
+    return append(session, [Draft("relation.declared", actor, body)])

@@ -9,5 +9,6 @@ from integrity_service.api import (  # noqa: E402, F401
     placements,
     positions,
     receipts,
+    rules_routes,
     vacancies,
 )

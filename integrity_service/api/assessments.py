@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response
 from sqlalchemy.orm import Session
 
-from integrity_service import records
+from integrity_service import checks, records
 from integrity_service.api import bp
 from integrity_service.api.auth import current_caller, requires
 from integrity_service.api.bodies import json_object, today
@@ -59,7 +59,7 @@ def correct_assessment() -> Response:
 
     def write(session: Session) -> dict[str, Any]:
         correction = parse_correction_mapping(body, today=today())
-        entries = records.correct_assessment(
+        entries = checks.correct_assessment(
             session,
             supersedes=correction.supersedes,
             reason=correction.reason,

@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from integrity_service import db, records
+from integrity_service import checks, db, records
 from integrity_service.api import bp
 from integrity_service.api.auth import current_caller, requires
 from integrity_service.api.bodies import json_object, today
+from integrity_service.api.rules_routes import finding_json
 from integrity_service.api.writes import json_response, run_write
 from integrity_service.domain.decisions import parse_placement_mapping
 from integrity_service.ledger_store import SqlLedger
-from integrity_service.models import Placement, Position
+from integrity_service.models import Finding, Placement, Position
 from integrity_service.problems import Problem
 from integrity_service.receipts import build_receipt, receipt_of_append
 
@@ -49,8 +51,7 @@ def placement_response(session: Session, recorded: records.Recorded) -> dict[str
         "placement": placement_json(session, row),
         "receipt": receipt_of_append(recorded.entries[0]),
     }
-    # Once the rules evaluate placements, the recorded body carries their outcome.
-    for key in ("verdict", "findings"):
+    for key in ("verdict", "findings", "ruleset_hash", "ranking_position"):
         if key in recorded.result:
             response[key] = recorded.result[key]
     return response
@@ -64,8 +65,8 @@ def record_placement() -> Response:
 
     def write(session: Session) -> dict[str, Any]:
         decision = parse_placement_mapping(body, today=today())
-        recorded = records.record_placement(
-            session, decision.to_json_obj(), actor=current_caller().actor, evaluation=None
+        recorded = checks.decide_placement(
+            session, decision.to_json_obj(), actor=current_caller().actor
         )
         return placement_response(session, recorded)
 
@@ -86,6 +87,12 @@ def show_placement(placement_id: str) -> Response:
         200,
         {
             "placement": placement_json(session, row),
+            "findings": [
+                finding_json(f)
+                for f in session.scalars(
+                    select(Finding).where(Finding.placement_id == row.id).order_by(Finding.seq)
+                )
+            ],
             "receipt": build_receipt(SqlLedger(session), row.seq),
         },
     )

@@ -72,7 +72,7 @@ class PlacementDecision:
     decided_on: date
     decided_by: str
     kind: str
-    justification: str
+    justification: str | None
     approval_reference: str | None
 
     def to_json_obj(self) -> dict[str, Any]:
@@ -197,12 +197,19 @@ def parse_placement_mapping(obj: object, *, today: date) -> PlacementDecision:
     )
     decided_by = take(lambda: _parse_decision_maker(obj.get("decided_by"), today=today))
     kind = take(lambda: PLACEMENT_KINDS.require(obj.get("kind"), field="kind"))
-    justification = take(lambda: parse_long_text(obj.get("justification"), field="justification"))
+    # Optional here: the rules decide whether this decision needs one (a deviation does).
+    justification = take(
+        lambda: (
+            None
+            if is_blank(obj.get("justification"))
+            else parse_long_text(obj.get("justification"), field="justification")
+        )
+    )
     approval = take(
         lambda: _parse_optional_text(obj.get("approval_reference"), field="approval_reference")
     )
     checks.raise_if_any()
-    assert vacancy and nip and decree and decided_on and decided_by and kind and justification
+    assert vacancy and nip and decree and decided_on and decided_by and kind
     return PlacementDecision(
         vacancy, nip, decree, decided_on, decided_by, kind, justification, approval
     )
@@ -245,3 +252,57 @@ def parse_correction_mapping(
 def _inside_result(problem: Problem) -> Problem:
     field = "result" if problem.field is None else f"result.{problem.field}"
     return replace(problem, index=None, field=field)
+
+
+CHECK_FIELDS: tuple[str, ...] = (
+    "vacancy",
+    "nip",
+    "decided_by",
+    "decided_on",
+    "kind",
+    "approval_reference",
+)
+"""Fields of a placement check request."""
+
+
+def _parse_any_date(value: object, *, field: str) -> date:
+    """Return an ISO date, past or future (a check may be asked before the planned date)."""
+    if not isinstance(value, str):
+        raise FieldError(field, value, "is required: a date YYYY-MM-DD")
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise FieldError(field, value, "is not a real date in the form YYYY-MM-DD")
+
+
+def parse_check_mapping(obj: object, *, today: date) -> dict[str, Any]:
+    """Validate a placement check body; return the decision fields the rules evaluate."""
+    checks = _object_checks(obj, CHECK_FIELDS)
+    assert isinstance(obj, Mapping)
+    take = checks.take
+    vacancy = take(lambda: _parse_identifier(obj.get("vacancy"), field="vacancy"))
+    nip = take(lambda: parse_nip(obj.get("nip"), today=today))
+    decided_on = take(lambda: _parse_any_date(obj.get("decided_on"), field="decided_on"))
+    decided_by = take(lambda: _parse_decision_maker(obj.get("decided_by"), today=today))
+    kind = take(
+        lambda: (
+            "definitive"
+            if is_blank(obj.get("kind"))
+            else PLACEMENT_KINDS.require(obj.get("kind"), field="kind")
+        )
+    )
+    approval = take(
+        lambda: _parse_optional_text(obj.get("approval_reference"), field="approval_reference")
+    )
+    checks.raise_if_any()
+    assert nip is not None and decided_on is not None
+    return {
+        "vacancy": vacancy,
+        "nip": nip.value,
+        "decided_on": decided_on.isoformat(),
+        "decided_by": decided_by,
+        "kind": kind,
+        "approval_reference": approval,
+    }

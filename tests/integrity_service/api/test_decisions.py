@@ -52,8 +52,7 @@ def test_placement_reports_every_problem_by_field() -> None:
         "decided_on",
         "decided_by",
         "kind",
-        "justification",
-    ]
+    ]  # justification is optional: the rules decide whether a decision needs one
     assert all(problem.index is None for problem in caught.value.problems)
 
 
