@@ -20,13 +20,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if app.config["DATABASE_URL"].startswith("sqlite:///" + app.instance_path):
         os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.instance_secret(app.instance_path)
 
-    from integrity_service import cli, db, errors
+    from integrity_service import cli, db, errors, i18n, security
     from integrity_service.api import bp as api_bp
     from integrity_service.public import bp as public_bp
 
     db.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)

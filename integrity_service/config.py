@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Any
 
 
@@ -21,3 +22,23 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RULE_PARAMETERS": {},
         "JSON_SORT_KEYS": False,
     }
+
+
+def instance_secret(instance_path: str) -> str:
+    """Return the session-signing secret kept in ``instance/secret.key``, creating it once."""
+    path = os.path.join(instance_path, "secret.key")
+    try:
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        pass
+    os.makedirs(instance_path, exist_ok=True)
+    secret = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker created it first
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    return secret

@@ -64,10 +64,15 @@ def prepare_entries(
     prev = b64(head.last_commitment) if head.size else GENESIS_PREV
     for draft in drafts:
         check_type(draft.type)
-        if not draft.actor:
+        if not isinstance(draft.actor, str) or not draft.actor:
             raise FormatError("actor must be a non-empty string")
         seq = frontier.size
         entry = Entry(draft.type, seq, stamp, prev, new_salt(), draft.actor, dict(draft.body))
+        if not prepared:
+            # The log is append-only: never write an entry the strict parser would refuse.
+            # In full once per call: what differs between its entries (type, actor) is
+            # checked above, and the rest (seq, prev, salt, a dict body) is made right here.
+            Entry.from_json_obj(entry.to_json_obj())
         raw = entry.to_bytes()
         digest = commitment(raw)
         prepared.append(PreparedEntry(seq, draft.type, stamp, raw, digest, frontier.append(digest)))

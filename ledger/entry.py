@@ -16,8 +16,9 @@ from ledger.hashing import HASH_SIZE, ZERO_HASH, commitment
 
 SALT_SIZE = 16
 ENTRY_FIELDS = frozenset({"type", "seq", "time", "prev", "salt", "actor", "body"})
-_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+# \Z, not $: $ also matches before a trailing newline. ASCII: \d would match any digit.
+_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+\Z")
+_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z\Z", re.ASCII)
 GENESIS_PREV = base64.b64encode(ZERO_HASH).decode("ascii")
 
 
@@ -131,5 +132,5 @@ class Entry:
 
 def check_type(kind: str) -> None:
     """Raise FormatError unless kind is a valid entry type name such as 'placement.decided'."""
-    if not _TYPE_RE.match(kind):
+    if not isinstance(kind, str) or not _TYPE_RE.match(kind):
         raise FormatError(f"type must look like 'noun.verb', not {kind!r}")

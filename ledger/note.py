@@ -52,7 +52,7 @@ class NoteVerifier:
     @classmethod
     def from_text(cls, text: str) -> NoteVerifier:
         """Parse a verifier key ``<name>+<8 hex key ID>+<base64(0x01 || public key)>``."""
-        parts = text.strip().split("+")
+        parts = text.strip().split("+", 2)
         if len(parts) != 3:
             raise FormatError("verifier key must be <name>+<hex key ID>+<base64 key>")
         name, hex_id, encoded = parts
@@ -95,7 +95,7 @@ class NoteSigner:
     @classmethod
     def from_private_text(cls, text: str) -> NoteSigner:
         """Parse ``PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 || seed)>`` (Go's format)."""
-        parts = text.strip().split("+")
+        parts = text.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise FormatError("private key must be PRIVATE+KEY+<name>+<hex ID>+<base64 key>")
         name, hex_id, encoded = parts[2:]

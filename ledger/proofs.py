@@ -63,20 +63,21 @@ def verify_consistency(
     Precondition: ``1 <= old_size <= size``. A proof from the empty tree proves
     nothing, so ``old_size == 0`` is refused.
     """
-    _check_hash(old_root, "old root")
-    _check_hash(root, "root")
-    for position, item in enumerate(proof):
-        _check_hash(item, f"proof item {position}")
     if old_size < 1:
         raise ProofError(f"old size must be at least 1, not {old_size}")
     if old_size > size:
         raise ProofError(f"old size {old_size} is larger than size {size}")
     if old_size == size:
+        # Nothing is hashed: a tree is consistent with itself exactly when the roots agree.
         if proof:
             raise ProofError("sizes are equal but the proof is not empty")
         if old_root != root:
             raise RootMismatchError(root, old_root, f"equal sizes {size}")
         return
+    _check_hash(old_root, "old root")
+    _check_hash(root, "root")
+    for position, item in enumerate(proof):
+        _check_hash(item, f"proof item {position}")
     if not proof:
         raise ProofError(f"empty consistency proof from {old_size} to {size}")
     path = list(proof)

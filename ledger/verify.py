@@ -109,8 +109,20 @@ def verify_log(
                 Problem("signed note differs from stored size or root", checkpoint_size=stored.size)
             )
             continue
-        roots[stored.size] = checkpoint.root
+        if roots.setdefault(stored.size, checkpoint.root) != checkpoint.root:
+            report.problems.append(
+                Problem(
+                    "another signed checkpoint of this size has a different root (fork)",
+                    checkpoint_size=stored.size,
+                )
+            )
     frontier = Frontier()
+    if 0 in roots:  # the empty tree has no entry after which to check it
+        report.checkpoints_checked += 1
+        if frontier.root() != roots[0]:
+            report.problems.append(
+                Problem("root recomputed from entries differs", checkpoint_size=0)
+            )
     expected_prev = GENESIS_PREV
     for row in entries:
         if row.seq != frontier.size:
