@@ -8,6 +8,7 @@ extra build step.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -31,16 +32,34 @@ def select_locale() -> str:
 
 
 def compile_catalogues(folder: Path = TRANSLATIONS) -> None:
-    """Compile each ``messages.po`` to ``messages.mo`` when the ``.mo`` is missing or stale."""
-    for po_path in folder.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+    """Merge each locale's ``.po`` files into its ``messages.mo`` when missing or stale.
+
+    Every area keeps its own catalogue (``translations/<lang>/*.po`` beside
+    ``LC_MESSAGES/messages.po``), so pages can be added without editing one
+    shared file; they are merged here.
+    """
+    for lang_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        sources = sorted(lang_dir.rglob("*.po"))
+        mo_path = lang_dir / "LC_MESSAGES" / "messages.mo"
+        if not sources:
             continue
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle)
-        temporary = mo_path.with_suffix(".mo.tmp")
+        newest = max(source.stat().st_mtime for source in sources)
+        if mo_path.exists() and mo_path.stat().st_mtime >= newest:
+            continue
+        merged = None
+        for source in sources:
+            with source.open("rb") as handle:
+                catalog = read_po(handle, locale=lang_dir.name)
+            if merged is None:
+                merged = catalog
+                continue
+            for message in catalog:
+                if message.id:
+                    merged[message.id] = message
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
-            write_mo(handle, catalog)
+            write_mo(handle, merged)
         temporary.replace(mo_path)  # atomic: parallel workers never read half a file
 
 
