@@ -20,10 +20,13 @@ demo: venv
 	$(FLASK) demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# System packages the tests drive (Go's x/mod for the interop test). Installs only what is
-# missing; when a package cannot be installed the tests that need it skip with the reason.
+# System packages the tests drive: Go's x/mod (interop test) and Debian's Chromium (browser
+# tests, driven by Playwright; never a browser download). Installs only what is missing; when
+# a package cannot be installed, the tests that need it skip and say why.
 test-deps:
 	-bash tests/interop/setup.sh
+	-@test -x /usr/bin/chromium || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test: venv test-deps
 	$(BIN)/ruff check .
