@@ -68,21 +68,21 @@ def test_four_processes_append_500_each(storage_app: Flask) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.05, 0.4, 1.0])
+@pytest.mark.parametrize("delay", [0.0, 0.1, 0.3])
 def test_writer_killed_mid_batch_keeps_batch_whole_or_absent(
     storage_app: Flask, delay: float
 ) -> None:
     first = spawn(storage_app, 100, 100, "first")
     first.communicate(timeout=120)
     assert first.returncode == 0
-    big = 30000
+    big = 60000
     proc = spawn(storage_app, big, big, "victim")
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "writing"
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    assert proc.returncode in (-signal.SIGKILL, 0)  # 0: it won the race and committed
     size, bodies = verify_app(storage_app)
     assert size in (100, 100 + big)
     victims = [b for b in bodies if b["writer"] == "victim"]

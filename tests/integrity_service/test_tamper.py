@@ -38,6 +38,17 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def checkpoint_sizes(template: Path) -> list[int]:
+    """Return the demo's checkpoint sizes, smallest first."""
+    conn = sqlite3.connect(template / "integrity.db")
+    try:
+        return [
+            size for (size,) in conn.execute("SELECT size FROM ledger_checkpoints ORDER BY size")
+        ]
+    finally:
+        conn.close()
+
+
 def _app(folder: Path) -> Flask:
     app = create_app(
         {
@@ -71,7 +82,8 @@ def tampered(template: Path, tmp_path: Path, sql: Callable[[sqlite3.Connection],
 def test_untouched_copy_verifies(demo_template: Path, tmp_path: Path) -> None:
     result = tampered(demo_template, tmp_path, lambda conn: None)
     assert result.exit_code == 0, result.output
-    assert "200 of 200 entries" in result.output and "OK" in result.output
+    size = checkpoint_sizes(demo_template)[-1]
+    assert f"{size} of {size} entries" in result.output and "OK" in result.output
 
 
 def _flip_byte(conn: sqlite3.Connection) -> None:
@@ -83,7 +95,7 @@ def _flip_byte(conn: sqlite3.Connection) -> None:
 
 
 def _delete_middle(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM ledger_entries WHERE seq = 120")
+    conn.execute("DELETE FROM ledger_entries WHERE seq = 1200")
 
 
 def _swap(conn: sqlite3.Connection) -> None:
@@ -109,14 +121,16 @@ def _truncate_and_append(conn: sqlite3.Connection) -> None:
     from ledger.append import Draft, LogHead, prepare_entries
     from ledger.tree import Frontier
 
-    conn.execute("DELETE FROM ledger_entries WHERE seq >= 150")
+    sizes = [size for (size,) in conn.execute("SELECT size FROM ledger_checkpoints ORDER BY size")]
+    cut = sizes[-2] + 50  # inside the range only the last checkpoint covers
+    conn.execute("DELETE FROM ledger_entries WHERE seq >= ?", (cut,))
     head = LogHead(Frontier())
     rows = conn.execute("SELECT commitment FROM ledger_entries ORDER BY seq").fetchall()
     for (digest,) in rows:
         head.frontier.append(digest)
         head.last_commitment = digest
     forged = prepare_entries(
-        head, [Draft("assessment.recorded", "demo", {"i": i}) for i in range(50)]
+        head, [Draft("assessment.recorded", "demo", {"i": i}) for i in range(sizes[-1] - cut)]
     )
     conn.executemany(
         "INSERT INTO ledger_entries (seq, type, time, commitment, tree_hashes, entry_bytes) "
@@ -133,13 +147,15 @@ def _interior_hash(conn: sqlite3.Connection) -> None:
 
 
 def _checkpoint_signature(conn: sqlite3.Connection) -> None:
-    (note,) = conn.execute("SELECT note FROM ledger_checkpoints WHERE size = 100").fetchone()
+    (size, note) = conn.execute(
+        "SELECT size, note FROM ledger_checkpoints ORDER BY size LIMIT 1 OFFSET 1"
+    ).fetchone()
     text, _, sig_line = note.rpartition("\u2014 ")
     name, _, encoded = sig_line.partition(" ")
     flipped = encoded[:10] + ("A" if encoded[10] != "A" else "B") + encoded[11:]
     conn.execute(
-        "UPDATE ledger_checkpoints SET note = ? WHERE size = 100",
-        (f"{text}\u2014 {name} {flipped}",),
+        "UPDATE ledger_checkpoints SET note = ? WHERE size = ?",
+        (f"{text}\u2014 {name} {flipped}", size),
     )
 
 
@@ -147,11 +163,11 @@ def _checkpoint_signature(conn: sqlite3.Connection) -> None:
     ("tamper", "expected"),
     [
         (_flip_byte, "entry seq 57: stored commitment does not match"),
-        (_delete_middle, "entry seq 120: entry missing"),
+        (_delete_middle, "entry seq 1200: entry missing"),
         (_swap, "entry seq 80: entry says seq 81"),
-        (_truncate_and_append, "checkpoint at size 200: root recomputed from entries differs"),
+        (_truncate_and_append, "checkpoint at size {last}: root recomputed from entries differs"),
         (_interior_hash, "entry seq 63: stored tree hashes differ"),
-        (_checkpoint_signature, "checkpoint at size 100: signature by"),
+        (_checkpoint_signature, "checkpoint at size {second}: signature by"),
     ],
     ids=[
         "byte-changed",
@@ -171,7 +187,8 @@ def test_tampering_is_named(
     result = tampered(demo_template, tmp_path, tamper)
     assert result.exit_code == 1, result.output
     first_failure = next(line for line in result.output.splitlines() if line.startswith("FAIL"))
-    assert expected in first_failure, result.output
+    sizes = checkpoint_sizes(demo_template)
+    assert expected.format(second=sizes[1], last=sizes[-1]) in first_failure, result.output
     assert "FAILED" in result.output
 
 
@@ -186,4 +203,5 @@ def test_replaced_signing_key_fails_every_checkpoint(demo_template: Path, tmp_pa
     result = app.test_cli_runner().invoke(args=["verify"])
     app.extensions["integrity_engine"].dispose()
     assert result.exit_code == 1
-    assert "FAIL checkpoint at size 50: note carries no signature by" in result.output
+    first = checkpoint_sizes(demo_template)[0]
+    assert f"FAIL checkpoint at size {first}: note carries no signature by" in result.output
