@@ -238,10 +238,15 @@ def declare_relation(
 ) -> list[PreparedEntry]:
     """Record a declared relation between two people (NIPs or decision-maker ids)."""
     if a == b:
-        raise RecordError(422, "Invalid relation", f"a relation joins two people; both are {a!r}")
+        raise RecordError(
+            422, "Invalid relation", f"a relation joins two people; both are {a!r}", field="b"
+        )
     if kind not in RELATION_KINDS:
         raise RecordError(
-            422, "Invalid relation", f"kind {kind!r} is not one of {', '.join(RELATION_KINDS)}"
+            422,
+            "Invalid relation",
+            f"kind {kind!r} is not one of {', '.join(RELATION_KINDS)}",
+            field="kind",
         )
     body = {"a": a, "b": b, "kind": kind, "source": source}
     return append(session, [Draft("relation.declared", actor, body)])

@@ -95,10 +95,12 @@ def placement_summary(
     for offset in range(0, len(ids), 500):
         deviating.update(
             session.scalars(
-                select(distinct(Finding.placement_id)).where(
+                select(Finding.placement_id)
+                .where(
                     Finding.placement_id.in_(ids[offset : offset + 500]),
                     Finding.rule_id.in_(RANKING_RULES),
                 )
+                .distinct()
             )
         )
     verdicts = Counter(row.verdict or "unevaluated" for row in placements)

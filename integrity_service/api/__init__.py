@@ -6,6 +6,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 from integrity_service.api import (  # noqa: E402, F401
     assessments,
+    openapi,
     placements,
     positions,
     receipts,

@@ -12,7 +12,7 @@ from integrity_service import checks, db, records
 from integrity_service.api import bp
 from integrity_service.api.auth import current_caller, requires
 from integrity_service.api.bodies import json_object, today
-from integrity_service.api.rules_routes import finding_json
+from integrity_service.api.rules_routes import OUTCOME_KEYS, finding_json, outcome_json
 from integrity_service.api.writes import json_response, run_write
 from integrity_service.domain.decisions import parse_placement_mapping
 from integrity_service.ledger_store import SqlLedger
@@ -51,9 +51,8 @@ def placement_response(session: Session, recorded: records.Recorded) -> dict[str
         "placement": placement_json(session, row),
         "receipt": receipt_of_append(recorded.entries[0]),
     }
-    for key in ("verdict", "findings", "ruleset_hash", "ranking_position"):
-        if key in recorded.result:
-            response[key] = recorded.result[key]
+    if "verdict" in recorded.result:
+        response.update(outcome_json(recorded.result))
     return response
 
 
@@ -65,9 +64,15 @@ def record_placement() -> Response:
 
     def write(session: Session) -> dict[str, Any]:
         decision = parse_placement_mapping(body, today=today())
-        recorded = checks.decide_placement(
-            session, decision.to_json_obj(), actor=current_caller().actor
-        )
+        try:
+            recorded = checks.decide_placement(
+                session, decision.to_json_obj(), actor=current_caller().actor
+            )
+        except records.RecordError as error:
+            if "verdict" in error.extra:  # refused for want of a justification
+                others = {k: v for k, v in error.extra.items() if k not in OUTCOME_KEYS}
+                error.extra = {**others, **outcome_json(error.extra)}
+            raise
         return placement_response(session, recorded)
 
     return run_write(write, body=body)

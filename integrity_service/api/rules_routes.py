@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -17,11 +19,16 @@ from integrity_service.api.writes import json_response, run_write
 from integrity_service.domain.decisions import parse_check_mapping
 from integrity_service.domain.errors import FieldError, ValidationReport
 from integrity_service.domain.errors import Problem as FieldProblem
+from integrity_service.domain.nip import parse_nip
 from integrity_service.models import Finding
 from integrity_service.problems import bad_parameter
 from integrity_service.receipts import receipt_of_append
 
 SEVERITIES = ("low", "medium", "high", "critical")
+OUTCOME_KEYS = ("verdict", "findings", "ranking_position", "ruleset_hash")
+RELATION_FIELDS = ("a", "b", "kind", "source")
+_NIP_LIKE = re.compile(r"[0-9 ]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def finding_json(row: Finding) -> dict[str, Any]:
@@ -60,6 +67,16 @@ def brief_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def outcome_json(outcome: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the rules' answer (verdict, findings, ranking, rule set) as the API shows it."""
+    return {
+        "verdict": outcome["verdict"],
+        "findings": brief_findings(outcome["findings"]),
+        "ranking": outcome["ranking_position"],
+        "ruleset_hash": outcome["ruleset_hash"],
+    }
+
+
 @bp.post("/v1/placements/check")
 @requires("write")
 def check_placement() -> Response:
@@ -69,12 +86,8 @@ def check_placement() -> Response:
     def write(session: Session) -> dict[str, Any]:
         decision = parse_check_mapping(body, today=today())
         recorded = checks.check_placement(session, decision, actor=current_caller().actor)
-        result = recorded.result
         return {
-            "verdict": result["verdict"],
-            "findings": brief_findings(result["findings"]),
-            "ranking": result["ranking_position"],
-            "ruleset_hash": result["ruleset_hash"],
+            **outcome_json(recorded.result),
             "receipt": receipt_of_append(recorded.entries[-1]),
         }
 
@@ -98,6 +111,8 @@ def list_findings() -> Response:
     since = request.args.get("since")
     if since:
         try:
+            if not _ISO_DATE.fullmatch(since):
+                raise ValueError(since)
             query = query.where(Finding.decided_on >= date.fromisoformat(since))
         except ValueError:
             raise bad_parameter("since", "must be a date YYYY-MM-DD") from None
@@ -105,12 +120,34 @@ def list_findings() -> Response:
     return json_response(200, {"findings": [finding_json(row) for row in rows]})
 
 
-def _relation_field(body: dict[str, Any], name: str, *, limit: int) -> str:
+def _relation_field(body: dict[str, Any], name: str) -> str:
+    """Return one field of a relation; ``a`` and ``b`` NIPs compacted, as ``decided_by`` is."""
     value = body.get(name)
+    limit = 500 if name == "source" else 64
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        error = FieldError(name, value, f"must be text of 1-{limit} characters")
-        raise ValidationReport([FieldProblem.from_field_error(error)])
-    return " ".join(value.split())
+        raise FieldError(name, value, f"must be text of 1-{limit} characters")
+    text = " ".join(value.split())
+    if name in ("a", "b") and _NIP_LIKE.fullmatch(text):
+        # Compact, so that a grouped NIP matches the compact decided_by of a decision.
+        return parse_nip(text, today=today(), field=name).value
+    return text
+
+
+def _relation_body(body: dict[str, Any]) -> dict[str, str]:
+    """Validate a relation body; raise a report listing every problem."""
+    problems = [
+        FieldProblem.from_field_error(FieldError(name, body[name], "unknown field"))
+        for name in sorted(set(body) - set(RELATION_FIELDS))
+    ]
+    fields: dict[str, str] = {}
+    for name in RELATION_FIELDS:
+        try:
+            fields[name] = _relation_field(body, name)
+        except FieldError as error:
+            problems.append(FieldProblem.from_field_error(error))
+    if problems:
+        raise ValidationReport(problems)
+    return fields
 
 
 @bp.post("/v1/relations")
@@ -120,18 +157,7 @@ def declare_relation() -> Response:
     body = json_object()
 
     def write(session: Session) -> dict[str, Any]:
-        unknown = sorted(set(body) - {"a", "b", "kind", "source"})
-        if unknown:
-            raise ValidationReport(
-                [
-                    FieldProblem.from_field_error(FieldError(name, body[name], "unknown field"))
-                    for name in unknown
-                ]
-            )
-        fields = {
-            name: _relation_field(body, name, limit=64 if name != "source" else 500)
-            for name in ("a", "b", "kind", "source")
-        }
+        fields = _relation_body(body)
         entries = records.declare_relation(session, actor=current_caller().actor, **fields)
         return {"relation": fields, "receipt": receipt_of_append(entries[0])}
 

@@ -24,6 +24,7 @@ from .vocabulary import DEFAULT_POTENTIAL_SCHEME, Vocabulary
 MAX_CANDIDATES = 5000
 LONG_TEXT_MAX_LENGTH = 4000
 DECISION_MAKER_MAX_LENGTH = 64
+EARLIEST_DECISION_DATE = date(1900, 1, 1)  # the rules look back up to years from a decision
 
 VACANCY_FIELDS: tuple[str, ...] = ("position", "candidates", "opened_on")
 PLACEMENT_FIELDS: tuple[str, ...] = (
@@ -51,6 +52,7 @@ PLACEMENT_KINDS = Vocabulary(
 """Kinds of placement; "acting" is an acting official (Pelaksana tugas, Plt)."""
 
 _NIP_LIKE = re.compile(r"[0-9 ]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,15 @@ def parse_vacancy_mapping(obj: object, *, today: date) -> VacancyRequest:
     return VacancyRequest(position, candidates, opened_on)
 
 
+def _not_too_early(day: date, value: object, *, field: str) -> date:
+    """Return a decision date; refuse one before 1900, a typo the rules' windows cannot use."""
+    if day < EARLIEST_DECISION_DATE:
+        raise FieldError(
+            field, value, f"date {day} is before {EARLIEST_DECISION_DATE}: check the year"
+        )
+    return day
+
+
 def _parse_decision_maker(value: object, *, today: date) -> str:
     """Return the decision maker: a NIP (checked, compacted) or another short identifier."""
     text = parse_text(value, field="decided_by", max_length=DECISION_MAKER_MAX_LENGTH)
@@ -193,7 +204,11 @@ def parse_placement_mapping(obj: object, *, today: date) -> PlacementDecision:
     nip = take(lambda: parse_nip(obj.get("nip"), today=today))
     decree = take(lambda: parse_text(obj.get("decree_number"), field="decree_number"))
     decided_on = take(
-        lambda: parse_past_date(obj.get("decided_on"), field="decided_on", today=today)
+        lambda: _not_too_early(
+            parse_past_date(obj.get("decided_on"), field="decided_on", today=today),
+            obj.get("decided_on"),
+            field="decided_on",
+        )
     )
     decided_by = take(lambda: _parse_decision_maker(obj.get("decided_by"), today=today))
     kind = take(lambda: PLACEMENT_KINDS.require(obj.get("kind"), field="kind"))
@@ -270,8 +285,8 @@ def _parse_any_date(value: object, *, field: str) -> date:
     if not isinstance(value, str):
         raise FieldError(field, value, "is required: a date YYYY-MM-DD")
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
+        if _ISO_DATE.fullmatch(value):
+            return _not_too_early(date.fromisoformat(value), value, field=field)
     except ValueError:
         pass
     raise FieldError(field, value, "is not a real date in the form YYYY-MM-DD")
