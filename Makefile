@@ -20,13 +20,13 @@ demo: venv
 	$(FLASK) demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# System packages the tests drive: Go's x/mod (interop test) and Debian's Chromium (browser
-# tests, driven by Playwright; never a browser download). Installs only what is missing; when
+# System packages the tests drive: Go's x/mod (interop test), Debian's Chromium (browser
+# tests, driven by Playwright; never a browser download) and poppler (PDF pages to images). Installs only what is missing; when
 # a package cannot be installed, the tests that need it skip and say why.
 test-deps:
 	-bash tests/interop/setup.sh
-	-@test -x /usr/bin/chromium || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	-@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; }
 
 test: venv test-deps
 	$(BIN)/ruff check .

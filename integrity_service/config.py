@@ -14,6 +14,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "integrity.db"),
         # FULL: a write that returned a receipt survives a power cut, not just a crash.
         "SQLITE_SYNCHRONOUS": "FULL",
+        # Cap on the SQLite file's size in pages (PRAGMA max_page_count); None: no cap.
+        # Fault tests use it to make the database full; an operator may use it as a quota.
+        "SQLITE_MAX_PAGE_COUNT": None,
+        # One JSON line per request (logger integrity_service.requests) to "stderr" or
+        # "stdout"; empty: no handler is added, configure the logger yourself.
+        "REQUEST_LOG": "stderr",
         "KEY_FILE": os.path.join(instance_path, "signing.key"),
         "LOG_ORIGIN": "bkpsdm.example.go.id/ledger",
         "SECRET_KEY": None,
@@ -21,6 +27,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Overrides of rule parameters, e.g. {"MERIT-006": {"min_jpm": 80}} (JSON in the env).
         "RULE_PARAMETERS": {},
         "JSON_SORT_KEYS": False,
+        # Witnesses asked to cosign each checkpoint (C2SP tlog-witness), as JSON in the env:
+        # [{"url": "http://127.0.0.1:9001", "key": "<witness vkey>"}]; and how many must.
+        "WITNESSES": [],
+        "WITNESS_QUORUM": 1,
+        # Where the public pages are served; PDF reports link to its /public/ page (QR code).
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     }
 
 

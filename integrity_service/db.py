@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Any constant works; it only has to be the same for every writer of one database.
@@ -24,11 +25,17 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
 
-def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and manual BEGIN handling."""
+def make_engine(
+    url: str, *, sqlite_synchronous: str = "FULL", sqlite_max_page_count: int | None = None
+) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and manual BEGIN handling.
+
+    ``hide_parameters``: a database error that reaches a log names the statement but not
+    its values, which may be personal data (names, scores).
+    """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 60})
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, connect_args={"timeout": 60}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -39,6 +46,8 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
         cursor.execute(f"PRAGMA synchronous={sqlite_synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=60000")
+        if sqlite_max_page_count is not None:
+            cursor.execute(f"PRAGMA max_page_count={int(sqlite_max_page_count)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -65,16 +74,30 @@ def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
         session.commit()
     except BaseException:
-        session.rollback()
+        discard(session)
         raise
     finally:
         session.close()
 
 
+def discard(session: Session) -> None:
+    """Roll back; if the connection is gone (cut, server restarted), just drop it.
+
+    A failed rollback must not replace the error that caused it, nor turn an
+    answer already made into a 500: the pool opens a new connection next time.
+    """
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        session.invalidate()
+
+
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory and close sessions after each request."""
     engine = make_engine(
-        app.config["DATABASE_URL"], sqlite_synchronous=app.config["SQLITE_SYNCHRONOUS"]
+        app.config["DATABASE_URL"],
+        sqlite_synchronous=app.config["SQLITE_SYNCHRONOUS"],
+        sqlite_max_page_count=app.config.get("SQLITE_MAX_PAGE_COUNT"),
     )
     app.extensions["integrity_engine"] = engine
     app.extensions["integrity_sessions"] = sessionmaker(engine, expire_on_commit=False)
@@ -101,4 +124,8 @@ def session() -> Session:
 def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
-        db_session.close()
+        try:
+            db_session.close()  # rolls back the read transaction
+        except SQLAlchemyError as exc:
+            current_app.logger.warning("read session's connection dropped: %s", exc.orig or exc)
+            db_session.invalidate()

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ledger.canonical import canonicalize
 from ledger.entry import GENESIS_PREV, Entry, b64, check_type, new_salt, utc_now_text
 from ledger.errors import FormatError
 from ledger.hashing import ZERO_HASH, commitment
@@ -67,13 +68,22 @@ def prepare_entries(
         if not isinstance(draft.actor, str) or not draft.actor:
             raise FormatError("actor must be a non-empty string")
         seq = frontier.size
-        entry = Entry(draft.type, seq, stamp, prev, new_salt(), draft.actor, dict(draft.body))
+        # Entry(...).to_json_obj(), without building the frozen Entry: the same object.
+        obj = {
+            "type": draft.type,
+            "seq": seq,
+            "time": stamp,
+            "prev": prev,
+            "salt": new_salt(),
+            "actor": draft.actor,
+            "body": dict(draft.body),
+        }
         if not prepared:
             # The log is append-only: never write an entry the strict parser would refuse.
             # In full once per call: what differs between its entries (type, actor) is
             # checked above, and the rest (seq, prev, salt, a dict body) is made right here.
-            Entry.from_json_obj(entry.to_json_obj())
-        raw = entry.to_bytes()
+            Entry.from_json_obj(obj)
+        raw = canonicalize(obj)
         digest = commitment(raw)
         prepared.append(PreparedEntry(seq, draft.type, stamp, raw, digest, frontier.append(digest)))
         prev = b64(digest)

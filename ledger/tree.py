@@ -86,7 +86,10 @@ def _range_hashes(ranges: Sequence[tuple[int, int]], reader: NodeReader) -> list
     per_range = [range_nodes(lo, hi) for lo, hi in ranges]
     wanted = sorted({node for nodes in per_range for node in nodes})
     found = dict(zip(wanted, reader.read_nodes(wanted), strict=True))
-    return [fold_right([found[node] for node in nodes]) for nodes in per_range]
+    return [  # most ranges of a proof are one complete node: nothing to fold
+        found[nodes[0]] if len(nodes) == 1 else fold_right([found[node] for node in nodes])
+        for nodes in per_range
+    ]
 
 
 def root_hash(size: int, reader: NodeReader) -> bytes:
