@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app
 
 from integrity_service.ledger_store import SqlLedger
+from integrity_service.witnessing import cosigned_note
 from ledger.append import PreparedEntry
 from ledger.entry import b64
 
@@ -76,6 +77,7 @@ def build_receipt(ledger: SqlLedger, seq: int, *, origin: str | None = None) -> 
         row.entry_bytes,
         row.commitment,
         _origin(origin),
-        checkpoint.note,
+        # With the witnesses' cosignatures, so a verifier can require a quorum offline.
+        cosigned_note(ledger.session, checkpoint),
         {"index": seq, "size": checkpoint.size, "proof": [b64(node) for node in proof]},
     )

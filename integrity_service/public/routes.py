@@ -10,6 +10,7 @@ from integrity_service import db, keys
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.problems import Problem, bad_parameter
 from integrity_service.public import bp
+from integrity_service.witnessing import cosigned_note
 
 
 def _b64(raw: bytes) -> str:
@@ -34,11 +35,12 @@ def _text(body: str) -> Response:
 
 @bp.get("/checkpoint")
 def checkpoint() -> Response:
-    """Return the latest signed checkpoint note."""
-    latest = SqlLedger(db.session()).latest_checkpoint()
+    """Return the latest signed checkpoint note, followed by its witnesses' cosignatures."""
+    session = db.session()
+    latest = SqlLedger(session).latest_checkpoint()
     if latest is None:
         raise Problem(404, "No checkpoint", "the log has no signed checkpoint yet")
-    return _text(latest.note)
+    return _text(cosigned_note(session, latest))
 
 
 @bp.get("/key")

@@ -16,11 +16,17 @@
 //     checked with tlog.CheckRecord;
 //   - GET /public/proof/consistency: consistency proofs between consecutive
 //     checkpoints and from each checkpoint to the latest, checked with
-//     tlog.CheckTree.
+//     tlog.CheckTree;
+//   - GET /public/tlog/checkpoint and /public/tlog/tile/...: the C2SP
+//     tlog-tiles view (with -tiles). Tiles are requested at the paths
+//     Go's tlog.Tile.Path computes (without its height element, "data" read
+//     as "entries"), authenticated against the checkpoint by
+//     tlog.TileHashReader, which also yields the tree hash and inclusion
+//     proofs; every entry bundle's commitments must hash to the level-0 tile.
 //
 // Usage:
 //
-//	gocheck -url http://127.0.0.1:8080 [-samples 8] [-seed 0] [-timeout 30s]
+//	gocheck -url http://127.0.0.1:8080 [-samples 8] [-seed 0] [-timeout 30s] [-tiles]
 //
 // It prints one line per check and ends with "gocheck: N checks passed"
 // (exit status 0) or a failure summary (exit status 1). Usage errors exit 2.
@@ -311,7 +317,7 @@ func sampleIndices(n int64, samples int, rng *rand.Rand) []int64 {
 	return out
 }
 
-func (c *checker) run(samples int, rng *rand.Rand) {
+func (c *checker) run(samples int, rng *rand.Rand, tiles bool) {
 	// 1. The verifier key.
 	keyBody, err := c.get("/public/key", nil)
 	if err != nil {
@@ -421,6 +427,11 @@ func (c *checker) run(samples int, rng *rand.Rand) {
 		c.check(c.consistency(cp, latest), "consistency old=%d size=%d (checkpoints[%d]->latest)",
 			cp.Size, latest.Size, i)
 	}
+
+	// 7. The C2SP tlog-tiles view of the same tree.
+	if tiles {
+		c.tiles(latest, verifier, samples, rng)
+	}
 }
 
 // historical verifies one entry of /public/checkpoints.
@@ -457,14 +468,142 @@ func vkeyName(vkey string) string {
 	return name
 }
 
+// tileReader fetches C2SP tiles from the server for tlog.TileHashReader.
+type tileReader struct {
+	c       *checker
+	fetched int
+}
+
+// c2spPath turns Go's "tile/8/L/N[.p/W]" (or "tile/8/data/...") into the
+// C2SP path "tile/L/N[.p/W]" (or "tile/entries/...").
+func c2spPath(t tlog.Tile) string {
+	p := strings.TrimPrefix(t.Path(), fmt.Sprintf("tile/%d/", t.H))
+	if strings.HasPrefix(p, "data/") {
+		p = "entries/" + strings.TrimPrefix(p, "data/")
+	}
+	return "tile/" + p
+}
+
+func (r *tileReader) Height() int { return 8 }
+
+func (r *tileReader) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
+	out := make([][]byte, len(tiles))
+	for i, t := range tiles {
+		body, err := r.c.get("/public/tlog/"+c2spPath(t), nil)
+		if err != nil {
+			return nil, err
+		}
+		r.fetched++
+		out[i] = body
+	}
+	return out, nil
+}
+
+func (r *tileReader) SaveTiles([]tlog.Tile, [][]byte) {}
+
+// splitBundle parses a C2SP entry bundle: big-endian uint16 length-prefixed entries.
+func splitBundle(b []byte) ([][]byte, error) {
+	var entries [][]byte
+	for len(b) > 0 {
+		if len(b) < 2 {
+			return nil, errors.New("bundle ends inside a length prefix")
+		}
+		n := int(b[0])<<8 | int(b[1])
+		if len(b) < 2+n {
+			return nil, errors.New("bundle ends inside an entry")
+		}
+		entries = append(entries, b[2:2+n])
+		b = b[2+n:]
+	}
+	return entries, nil
+}
+
+// tiles checks the tlog-tiles view against the latest checkpoint.
+func (c *checker) tiles(latest *checkpoint, verifier note.Verifier, samples int, rng *rand.Rand) {
+	body, err := c.get("/public/tlog/checkpoint", nil)
+	if err != nil {
+		c.fail(err, "fetch /public/tlog/checkpoint")
+		return
+	}
+	cp, err := openCheckpoint(body, verifier)
+	if !c.check(err, "note.Open(/public/tlog/checkpoint)") {
+		return
+	}
+	if !c.check(sameHash(cp.Root, latest.Root), "tlog checkpoint has the latest root (size %d)", cp.Size) ||
+		cp.Size != latest.Size || cp.Size == 0 {
+		return
+	}
+	reader := &tileReader{c: c}
+	hr := tlog.TileHashReader(tlog.Tree{N: cp.Size, Hash: cp.Root}, reader)
+	th, err := tlog.TreeHash(cp.Size, hr)
+	if err == nil {
+		err = sameHash(th, cp.Root)
+	}
+	c.check(err, "tlog.TreeHash from tiles equals the checkpoint root (%d tiles)", reader.fetched)
+	for _, idx := range sampleIndices(cp.Size, samples, rng) {
+		proof, err := tlog.ProveRecord(cp.Size, idx, hr)
+		var leaf []tlog.Hash
+		if err == nil {
+			leaf, err = hr.ReadHashes([]int64{tlog.StoredHashIndex(0, idx)})
+		}
+		if err == nil {
+			err = tlog.CheckRecord(proof, cp.Size, cp.Root, idx, leaf[0])
+		}
+		c.check(err, "inclusion from tiles index=%d size=%d", idx, cp.Size)
+	}
+	bundles := (cp.Size + 255) / 256
+	for n := int64(0); n < bundles; n++ {
+		w := 256
+		if (n+1)*256 > cp.Size {
+			w = int(cp.Size - n*256)
+		}
+		t := tlog.Tile{H: 8, L: -1, N: n, W: w}
+		c.check(c.bundle(t, hr), "entry bundle %s holds the commitments of the level-0 tile", c2spPath(t))
+	}
+}
+
+// bundle checks that every entry of one bundle is a 32-byte commitment whose
+// RFC 6962 record hash is the authenticated leaf hash.
+func (c *checker) bundle(t tlog.Tile, hr tlog.HashReader) error {
+	body, err := c.get("/public/tlog/"+c2spPath(t), nil)
+	if err != nil {
+		return err
+	}
+	entries, err := splitBundle(body)
+	if err != nil {
+		return err
+	}
+	if len(entries) != t.W {
+		return fmt.Errorf("%d entries, want %d", len(entries), t.W)
+	}
+	indexes := make([]int64, t.W)
+	for i := range indexes {
+		indexes[i] = tlog.StoredHashIndex(0, t.N*256+int64(i))
+	}
+	leaves, err := hr.ReadHashes(indexes)
+	if err != nil {
+		return err
+	}
+	for i, e := range entries {
+		if len(e) != 32 {
+			return fmt.Errorf("entry %d is %d bytes, not a 32-byte commitment", i, len(e))
+		}
+		if tlog.RecordHash(e) != leaves[i] {
+			return fmt.Errorf("entry %d does not hash to the leaf hash", i)
+		}
+	}
+	return nil
+}
+
 func main() {
 	base := flag.String("url", "", "base URL of the log server, e.g. http://127.0.0.1:8080")
 	samples := flag.Int("samples", 8, "number of pseudo-random leaf indices to prove")
 	seed := flag.Int64("seed", 0, "seed for the random indices (0: time-based)")
 	timeout := flag.Duration("timeout", 30*time.Second, "timeout of each HTTP request")
+	tiles := flag.Bool("tiles", false, "also check the C2SP tlog-tiles view under /public/tlog/")
 	flag.Parse()
 	if *base == "" || flag.NArg() != 0 || *samples < 0 {
-		fmt.Fprintln(os.Stderr, "usage: gocheck -url http://HOST:PORT [-samples N] [-seed S] [-timeout D]")
+		fmt.Fprintln(os.Stderr, "usage: gocheck -url http://HOST:PORT [-samples N] [-seed S] [-timeout D] [-tiles]")
 		os.Exit(2)
 	}
 	if *seed == 0 {
@@ -476,7 +615,7 @@ func main() {
 		base:   strings.TrimRight(*base, "/"),
 		client: &http.Client{Timeout: *timeout},
 	}
-	c.run(*samples, rand.New(rand.NewSource(*seed)))
+	c.run(*samples, rand.New(rand.NewSource(*seed)), *tiles)
 
 	if c.failed > 0 || c.passed == 0 {
 		fmt.Printf("gocheck: %d of %d checks FAILED\n", c.failed, c.failed+c.passed)
