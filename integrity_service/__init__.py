@@ -23,15 +23,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config.instance_secret(app.instance_path)
 
-    from integrity_service import cli, db, errors, i18n, security
+    from integrity_service import cli, db, errors, i18n, limits, ops, security, users
     from integrity_service.api import bp as api_bp
+    from integrity_service.auditor import bp as auditor_bp
     from integrity_service.public import bp as public_bp
+    from integrity_service.reports.routes import bp as reports_bp
 
     db.init_app(app)
+    ops.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    users.init_app(app)
+    limits.init_app(app)
     cli.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(auditor_bp)
+    app.register_blueprint(reports_bp)
     return app

@@ -26,6 +26,7 @@ from sqlalchemy.pool import StaticPool
 
 from integrity_service import db, records
 from integrity_service.checks import expected_reevaluation, findings_json
+from integrity_service.cli_support import requires_schema
 from integrity_service.gather import build_case
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.models import Finding, Placement
@@ -176,6 +177,7 @@ def audit_command(export_path: str | None) -> None:
 @click.command("export-ledger")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
+@requires_schema
 def export_ledger_command(path: str) -> None:
     """Write every entry (canonical bytes, base64; null if redacted) as JSON lines."""
     count = 0

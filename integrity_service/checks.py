@@ -1,25 +1,35 @@
 """Placement checks and decisions under the rules, and re-evaluation after corrections.
 
-Every function runs inside a write session. The rule set in force is recorded
-in the ledger first (if it changed), so each finding names a recorded rule set.
+Every function runs inside a write session, except `evaluate_check_early`,
+which evaluates a check from a read session so the write lock is held only to
+append it. The rule set in force is recorded in the ledger first (if it
+changed), so each finding names a recorded rule set.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from integrity_service import records
 from integrity_service.domain.assessments import AssessmentResult
 from integrity_service.gather import build_case
 from integrity_service.ledger_store import SqlLedger
-from integrity_service.models import Finding, Placement
+from integrity_service.ledger_tables import LedgerEntry
+from integrity_service.models import Finding, Placement, PlacementCheck
 from integrity_service.records import Recorded, RecordError
-from integrity_service.rule_state import configured_ruleset, ensure_active, ruleset_by_hash
+from integrity_service.rule_state import (
+    configured_ruleset,
+    ensure_active,
+    latest_record,
+    ruleset_by_hash,
+)
 from ledger.append import Draft, PreparedEntry
 from rules.engine import Evaluation, evaluate
+from rules.ruleset import RuleSet
 
 
 def findings_json(evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -38,12 +48,11 @@ def outcome(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def check_placement(session: Session, decision: dict[str, Any], *, actor: str) -> Recorded:
-    """Evaluate a proposed placement, record the check, and return its verdict."""
-    ruleset = ensure_active(session, configured_ruleset(), actor=actor)
+def _check_body(session: Session, decision: dict[str, Any], ruleset: RuleSet) -> dict[str, Any]:
+    """Return the body of the check entry: the proposed decision and the rules' answer."""
     body = records.placement_body(session, decision)
     evaluation = evaluate(build_case(session, body, decision_seq=None), ruleset)
-    check = {
+    return {
         "vacancy": body["vacancy"],
         "nip": body["nip"],
         "decided_by": body.get("decided_by"),
@@ -51,6 +60,79 @@ def check_placement(session: Session, decision: dict[str, Any], *, actor: str) -
         "kind": body["kind"],
         **outcome(evaluation),
     }
+
+
+@dataclass(frozen=True)
+class EarlyCheck:
+    """A check evaluated before the write lock, on the facts of the log's first ``size`` entries."""
+
+    decision: dict[str, Any]
+    size: int
+    check: dict[str, Any]
+
+
+def evaluate_check_early(
+    session: Session, decision: dict[str, Any], ruleset: RuleSet
+) -> EarlyCheck | None:
+    """Evaluate a check from a read session, so that the write lock is held only to append it.
+
+    None if the early answer cannot be used: the rule set is not yet the active one
+    (activating it is a write), or the check is refused (the locked path says why).
+    """
+    size = SqlLedger(session).size()  # first: every fact read below is as of >= size
+    latest = latest_record(session)
+    if latest is None or latest.hash != ruleset.hash:
+        return None
+    try:
+        check = _check_body(session, decision, ruleset)
+    except RecordError:
+        return None
+    return EarlyCheck(dict(decision), size, check)
+
+
+def early_check_holds(session: Session, early: EarlyCheck, decision: dict[str, Any]) -> bool:
+    """Tell whether the entries appended since the early evaluation leave its answer unchanged.
+
+    A check's facts (``placement_body``, ``build_case``, the active rule set) change only
+    with entries other than placement checks, or with checks of the same vacancy and NIP
+    (the case's ``checks``). If every entry since is a check of another pair, the case
+    is exactly the one the lock would see, so is the answer; ``audit`` replays each check
+    at its seq and reports any difference. Runs under the write lock.
+    """
+    if early.decision != decision:
+        return False
+    others = (
+        select(func.count())
+        .select_from(LedgerEntry)
+        .where(LedgerEntry.seq >= early.size, LedgerEntry.type != "placement.checked")
+        .scalar_subquery()
+    )
+    same_pair = (
+        select(func.count())
+        .select_from(PlacementCheck)
+        .where(
+            PlacementCheck.seq >= early.size,
+            PlacementCheck.vacancy_id == decision["vacancy"],
+            PlacementCheck.nip == decision["nip"],
+        )
+        .scalar_subquery()
+    )
+    return session.execute(select(others + same_pair)).scalar_one() == 0
+
+
+def check_placement(
+    session: Session, decision: dict[str, Any], *, actor: str, early: EarlyCheck | None = None
+) -> Recorded:
+    """Evaluate a proposed placement, record the check, and return its verdict.
+
+    With an ``early`` evaluation that still holds (`early_check_holds`) only the
+    append runs here, under the write lock; otherwise the check is evaluated anew.
+    """
+    if early is not None and early_check_holds(session, early, decision):
+        check = early.check
+    else:
+        ruleset = ensure_active(session, configured_ruleset(), actor=actor)
+        check = _check_body(session, decision, ruleset)
     entries = records.append(session, [Draft("placement.checked", actor, check)])
     return Recorded(entries, check)
 

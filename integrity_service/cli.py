@@ -9,7 +9,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from integrity_service import db, keys
+from integrity_service.cli_support import requires_schema
 from integrity_service.ledger_store import SqlLedger
+from integrity_service.witness_cli import ask_witnesses
 from ledger.errors import FormatError
 from ledger.note import NoteSigner, NoteVerifier
 from ledger.verify import verify_log
@@ -46,8 +48,9 @@ def init_db_command() -> None:
 
 @click.command("checkpoint")
 @with_appcontext
+@requires_schema
 def checkpoint_command() -> None:
-    """Sign a checkpoint for the current tree size, if it grew."""
+    """Sign a checkpoint for the current tree size, if it grew; then ask the witnesses."""
     signer = _load_signer_or_exit()
     with db.write_session(db.sessions()) as session:
         stored = SqlLedger(session).sign_checkpoint(signer)
@@ -56,10 +59,12 @@ def checkpoint_command() -> None:
     else:
         click.echo(f"signed checkpoint at size {stored.size}")
         click.echo(stored.note, nl=False)
+    ask_witnesses()  # outside the write lock; a failed witness never loses the checkpoint
 
 
 @click.command("verify")
 @with_appcontext
+@requires_schema
 @click.option("--key", "key_text", help="Verifier key to check against (default: the key file).")
 def verify_command(key_text: str | None) -> None:
     """Recompute every commitment, link, tree hash, checkpoint root and signature."""
@@ -109,9 +114,14 @@ def init_app(app: Flask) -> None:
     from integrity_service.audit import audit_command, export_ledger_command
     from integrity_service.demo import demo_command
     from integrity_service.importer import import_assessments_command, import_positions_command
+    from integrity_service.monitor import monitor_command
     from integrity_service.rebuild import rebuild_command
+    from integrity_service.receipt_check import verify_receipt_command
     from integrity_service.redaction import redact_command
+    from integrity_service.reports.cli import report_command
     from integrity_service.rule_state import rules_command
+    from integrity_service.tile_export import export_tiles_command
+    from integrity_service.users import create_user_command
 
     for command in (
         init_db_command,
@@ -127,5 +137,10 @@ def init_app(app: Flask) -> None:
         rules_command,
         audit_command,
         export_ledger_command,
+        export_tiles_command,
+        monitor_command,
+        verify_receipt_command,
+        create_user_command,
+        report_command,
     ):
         app.cli.add_command(command)

@@ -8,8 +8,10 @@ advisory lock. Either way two writers can never chain onto the same head.
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -64,20 +66,45 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 @contextmanager
+def sqlite_writer_turn(engine: Engine) -> Iterator[None]:
+    """Wait for this SQLite database's writer turn: a blocking flock on a file beside it.
+
+    SQLite's busy handler polls with growing sleeps (up to 100 ms), so writers of
+    several gunicorn workers sleep while the write lock is already free; the kernel
+    wakes a flock waiter the moment the holder's transaction ends. Each turn opens
+    its own file description, so threads of one process exclude each other too. A
+    killed holder's lock is released by the kernel. In-memory databases need none.
+    """
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    fd = os.open(database + "-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextmanager
 def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Yield a session whose transaction holds the ledger write lock; commit on success."""
     session = factory()
-    try:
-        conn = session.connection(execution_options={"ledger_write": True})
-        if not is_sqlite(conn.engine):
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
-        yield session
-        session.commit()
-    except BaseException:
-        discard(session)
-        raise
-    finally:
-        session.close()
+    engine = session.get_bind()
+    turn = sqlite_writer_turn(engine) if is_sqlite(engine) else nullcontext()
+    with turn:
+        try:
+            conn = session.connection(execution_options={"ledger_write": True})
+            if not is_sqlite(conn.engine):
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
+            yield session
+            session.commit()
+        except BaseException:
+            discard(session)
+            raise
+        finally:
+            session.close()
 
 
 def discard(session: Session) -> None:

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session, sessionmaker
 
 from integrity_service import checks, db, keys, records
+from integrity_service.cli_support import requires_schema
 from integrity_service.demo_scenario import build_scenario
 from integrity_service.demo_steps import (
     ACTOR,
@@ -125,6 +126,7 @@ def _summary(scenario: Scenario, entries: int, checkpoints: int, seconds: float)
 
 @click.command("demo")
 @with_appcontext
+@requires_schema
 @click.option("--seed", default=2025, show_default=True, help="Seed of the sample data.")
 def demo_command(seed: int) -> None:
     """Fill an empty database with the demo scenario (see docs/demo-scenario.md)."""

@@ -6,7 +6,10 @@ request's session rolled back by the app-context teardown.
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask, Response, current_app, render_template, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from integrity_service import keys
@@ -53,8 +56,53 @@ def _key_error(error: keys.KeyFileError) -> Response:
     return answer(Problem(503, "Signing key unavailable", "the log's key is not configured"))
 
 
+# Errors of the database itself, not of the request: it is unreachable, its connection
+# was cut, the pool is exhausted, or it is full. The client may retry.
+STORAGE_ERRORS = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+)
+_RETRY = (
+    "Retry later with the same Idempotency-Key: a write that was recorded is answered "
+    "again, never recorded twice"
+)
+
+
+def is_storage_full(error: BaseException) -> bool:
+    """Tell whether a database error says the disk or the database's size cap is full."""
+    orig = getattr(error, "orig", error)
+    if isinstance(orig, sqlite3.Error):
+        return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return getattr(orig, "sqlstate", None) == "53100"  # PostgreSQL disk_full
+
+
+def _storage_error(error: Exception) -> Response:
+    orig = getattr(error, "orig", None) or error
+    reason = (str(orig).splitlines() or [""])[0][:200]
+    current_app.logger.error("storage error %s: %s", type(orig).__name__, reason)
+    if is_storage_full(error):
+        problem = Problem(
+            503,
+            "Storage full",
+            f"the database has no space left, so nothing new can be recorded now. {_RETRY}",
+        )
+    else:
+        problem = Problem(
+            503,
+            "Storage unavailable",
+            f"the database did not answer or its connection was lost. {_RETRY}",
+        )
+    response = answer(problem)
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
+    for storage_error in STORAGE_ERRORS:
+        app.register_error_handler(storage_error, _storage_error)
     app.register_error_handler(Problem, _problem)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(keys.KeyFileError, _key_error)

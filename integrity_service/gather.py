@@ -7,10 +7,11 @@ re-evaluated), so a decision's findings are recomputed from the same facts.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from integrity_service.facts import assessment_fact
@@ -58,9 +59,68 @@ def placement_fact(row: Placement) -> PlacementFact:
     )
 
 
-def _ranking_fact(row: Ranking) -> RankingFact:
-    entries = tuple(RankedCandidate.from_json_obj(entry) for entry in row.entries)
-    return RankingFact(vacancy_id=row.vacancy_id, entries=entries, seq=row.seq)
+# Parsed rankings by (vacancy, seq, the stored JSON text): a ranking of thousands of
+# candidates is parsed once per process, not once per check. The text is part of the
+# key, so a hit is exact whatever database (or audit replay) the row comes from.
+_RANKINGS: dict[tuple[str, int, str], RankingFact] = {}
+_RANKINGS_KEPT = 32
+
+
+def _latest_ranking(session: Session, vacancy_id: str, *, before: int) -> RankingFact | None:
+    """Return the vacancy's latest ranking published before seq ``before``, if any."""
+    row = session.execute(
+        select(Ranking.seq, cast(Ranking.entries, Text))
+        .where(Ranking.vacancy_id == vacancy_id, Ranking.seq < before)
+        .order_by(Ranking.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    key = (vacancy_id, row[0], row[1])
+    fact = _RANKINGS.get(key)
+    if fact is None:
+        entries = tuple(RankedCandidate.from_json_obj(entry) for entry in json.loads(row[1]))
+        fact = RankingFact(vacancy_id=vacancy_id, entries=entries, seq=row[0])
+        if len(_RANKINGS) >= _RANKINGS_KEPT:
+            _RANKINGS.clear()
+        _RANKINGS[key] = fact
+    return fact
+
+
+# Only the columns the facts need: no ORM objects, and no JSON (a check's findings) parsed.
+_PLACEMENT_FACT_COLUMNS = (
+    Placement.seq,
+    Placement.vacancy_id,
+    Placement.nip,
+    Placement.position_code,
+    Placement.unit,
+    Placement.from_position,
+    Placement.decided_on,
+    Placement.decided_by,
+    Placement.kind,
+    Placement.approval_reference,
+)
+_CHECK_FACT_COLUMNS = (
+    PlacementCheck.seq,
+    PlacementCheck.vacancy_id,
+    PlacementCheck.nip,
+    PlacementCheck.verdict,
+)
+_PLACEMENT_FACT_NAMES = tuple(column.key for column in _PLACEMENT_FACT_COLUMNS)
+# A check's history is every placement of the last 400 days: the same rows for every
+# check, built into facts once. The whole row is the key, so a hit is exact.
+_PLACEMENTS: dict[tuple[Any, ...], PlacementFact] = {}
+_PLACEMENTS_KEPT = 20_000
+
+
+def _history_fact(values: tuple[Any, ...]) -> PlacementFact:
+    fact = _PLACEMENTS.get(values)
+    if fact is None:
+        fact = PlacementFact(**dict(zip(_PLACEMENT_FACT_NAMES, values, strict=True)))
+        if len(_PLACEMENTS) >= _PLACEMENTS_KEPT:
+            _PLACEMENTS.clear()
+        _PLACEMENTS[values] = fact
+    return fact
 
 
 def build_case(
@@ -90,23 +150,18 @@ def build_case(
     candidates = session.scalars(
         select(Candidate.nip).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.position)
     )
-    ranking_row = session.scalars(
-        select(Ranking)
-        .where(Ranking.vacancy_id == vacancy.id, Ranking.seq < before)
-        .order_by(Ranking.seq.desc())
-        .limit(1)
-    ).first()
+    ranking = _latest_ranking(session, vacancy.id, before=before)
     assessments = session.scalars(select(Assessment).where(Assessment.nip == person.nip))
     relations = session.scalars(select(Relation).where(Relation.seq < before))
-    history = session.scalars(
-        select(Placement).where(
+    history = session.execute(
+        select(*_PLACEMENT_FACT_COLUMNS).where(
             Placement.seq < before,
             Placement.decided_on >= decided_on - timedelta(days=HISTORY_DAYS),
             Placement.decided_on <= decided_on,
         )
     )
-    checks = session.scalars(
-        select(PlacementCheck).where(
+    checks = session.execute(
+        select(*_CHECK_FACT_COLUMNS).where(
             PlacementCheck.vacancy_id == vacancy.id,
             PlacementCheck.nip == person.nip,
             PlacementCheck.seq < before,
@@ -140,15 +195,15 @@ def build_case(
             opened_on=vacancy.opened_on,
             seq=vacancy.seq,
         ),
-        ranking=None if ranking_row is None else _ranking_fact(ranking_row),
+        ranking=ranking,
         assessments=tuple(assessment_fact(row) for row in assessments),
         person=PersonFact(nip=person.nip, rank=person.rank, seq=person.seq),
         relations=tuple(
             RelationFact(seq=row.seq, a=row.a, b=row.b, kind=row.kind) for row in relations
         ),
-        history=tuple(placement_fact(row) for row in history),
+        history=tuple(_history_fact(tuple(row)) for row in history),
         checks=tuple(
-            CheckFact(seq=row.seq, vacancy_id=row.vacancy_id, nip=row.nip, verdict=row.verdict)
-            for row in checks
+            CheckFact(seq=seq, vacancy_id=vacancy_id, nip=nip, verdict=verdict)
+            for seq, vacancy_id, nip, verdict in checks
         ),
     )

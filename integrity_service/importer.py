@@ -14,6 +14,7 @@ import click
 from flask.cli import with_appcontext
 
 from integrity_service import db, records
+from integrity_service.cli_support import requires_schema
 from integrity_service.domain.csvfile import read_assessments_csv, read_positions_csv
 from integrity_service.domain.errors import ValidationReport
 
@@ -58,6 +59,7 @@ def _read(path: str, reader: Callable[..., list[Any]], **kwargs: Any) -> list[An
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--actor", default="cli:import", show_default=True, help="Who is recorded as actor.")
 @with_appcontext
+@requires_schema
 def import_assessments_command(path: str, actor: str) -> None:
     """Record every assessment result in a CSV file, or none (see docs/csv-formats.md)."""
     started = time.perf_counter()
@@ -82,6 +84,7 @@ def import_assessments_command(path: str, actor: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--actor", default="cli:import", show_default=True, help="Who is recorded as actor.")
 @with_appcontext
+@requires_schema
 def import_positions_command(path: str, actor: str) -> None:
     """Define every position (with its competency standard) in a CSV file, or none."""
     specs = _read(path, read_positions_csv)

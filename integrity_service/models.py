@@ -178,6 +178,8 @@ class Finding(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
 
 
+from integrity_service.casework import FindingEvent  # noqa: E402  (casework imports no models)
+
 PROJECTION_MODELS: tuple[type[Base], ...] = (
     Person,
     Assessment,
@@ -190,6 +192,7 @@ PROJECTION_MODELS: tuple[type[Base], ...] = (
     Relation,
     PlacementCheck,
     Finding,
+    FindingEvent,
 )
 
 __all__ = [

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from integrity_service import casework
 from integrity_service.models import Finding, PlacementCheck, Relation, RuleSetRecord
 
 Body = Any
@@ -74,4 +75,5 @@ HANDLERS = {
     "relation.declared": relation_declared,
     "placement.checked": placement_checked,
     "placement.reevaluated": placement_reevaluated,
+    casework.ENTRY_TYPE: casework.project_status_change,
 }

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from integrity_service import db
+from integrity_service.cli_support import requires_schema
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.models import PROJECTION_MODELS
 from integrity_service.projections import ProjectedEntry, apply_entries
@@ -105,6 +106,7 @@ def restore(stored: Session, replayed: Session) -> int:
 @click.command("rebuild")
 @click.option("--apply", "apply_", is_flag=True, help="Replace the stored projections.")
 @with_appcontext
+@requires_schema
 def rebuild_command(apply_: bool) -> None:
     """Replay the ledger into empty projections and print every difference (exit 1 if any)."""
     if apply_:

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from integrity_service import db
+from integrity_service.cli_support import requires_schema
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.ledger_tables import LedgerEntry, LedgerRedaction
 from integrity_service.rebuild import replay, restore
@@ -55,6 +56,7 @@ def redact(session: Session, seq: int, *, reason: str, actor: str) -> PreparedEn
 @click.option("--reason", required=True, help="The lawful basis of the erasure request.")
 @click.option("--actor", default="cli:redact", show_default=True)
 @with_appcontext
+@requires_schema
 def redact_command(seq: int, reason: str, actor: str) -> None:
     """Erase the stored body of entry SEQ; its commitment, chain and tree stay."""
     try:

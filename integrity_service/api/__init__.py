@@ -2,7 +2,10 @@
 
 from flask import Blueprint
 
+from integrity_service import limits
+
 bp = Blueprint("api", __name__, url_prefix="/api")
+limits.protect_api(bp)  # per-caller rate limit, 429 problems
 
 from integrity_service.api import (  # noqa: E402, F401
     assessments,

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import request
 
+from integrity_service.limits import check_json_shape
 from integrity_service.problems import Problem
 
 # Indonesia's easternmost zone (WIT, UTC+9): a date that is already today
@@ -62,6 +63,7 @@ def json_object() -> dict[str, Any]:
     except (ValueError, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, ValueError) else "it is nested too deeply"
         raise Problem(400, "Malformed JSON", f"the body is not acceptable JSON: {reason}") from None
+    check_json_shape(body)
     if not isinstance(body, dict):
         raise Problem(
             400,

@@ -71,7 +71,10 @@ def _operation(
         "operationId": operation_id,
         "summary": summary,
         "tags": [tag],
-        "responses": {str(status): success, **dict(ERRORS[name] for name in errors)},
+        "responses": {
+            str(status): success,
+            **dict(ERRORS[name] for name in (*errors, "TooManyRequests")),
+        },
     }
     listed = [*parameters]
     if write:
@@ -87,6 +90,28 @@ def _operation(
 
 
 VACANCY_ID = _path_parameter("vacancy_id", "e.g. VAC-00001")
+
+
+def _receipt_pdf_operation() -> Schema:
+    """Return the receipt-as-PDF operation: the same receipt, one printable page."""
+    operation = _operation(
+        "showReceiptPdf",
+        "The receipt of entry seq as a one-page PDF with a QR code to the public checker",
+        "receipts",
+        (200, "Receipt"),
+        ("BadParameter", "Unauthorized", "NotFound"),
+        parameters=(
+            _path_parameter("seq", "the entry's seq", SEQ),
+            _query_parameter("lang", "language of the page", {"enum": ["id", "en"]}),
+        ),
+    )
+    operation["responses"]["200"] = {
+        "description": "OK",
+        "content": {
+            "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}
+        },
+    }
+    return operation
 
 
 def _paths() -> dict[str, Schema]:
@@ -243,6 +268,7 @@ def _paths() -> dict[str, Schema]:
                 parameters=(_path_parameter("seq", "the entry's seq", SEQ),),
             )
         },
+        "/api/v1/receipts/{seq}.pdf": {"get": _receipt_pdf_operation()},
         "/api/openapi.json": {
             "get": {
                 "operationId": "openapiDocument",

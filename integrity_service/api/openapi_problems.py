@@ -101,8 +101,8 @@ INVALID_BODY = [ref("InvalidBodyProblem"), ref("IdempotencyKeyReusedProblem")]
 ERRORS: dict[str, tuple[str, Schema]] = {
     "BadRequest": _problem(
         "400",
-        "The body is not JSON, not UTF-8 or not an object, a key repeats, or the "
-        f"{IDEMPOTENCY_HEADER} header is malformed",
+        "The body is not JSON, not UTF-8 or not an object, a key repeats, it nests deeper "
+        f"than JSON_MAX_DEPTH, or the {IDEMPOTENCY_HEADER} header is malformed",
         ref("Problem"),
     ),
     "BadParameter": _problem("400", "A query parameter is invalid", ref("BadParameterProblem")),
@@ -124,7 +124,25 @@ ERRORS: dict[str, tuple[str, Schema]] = {
     "Conflict": _problem(
         "409", "Already recorded, defined or corrected: nothing was recorded", ref("Problem")
     ),
-    "PayloadTooLarge": _problem("413", "The body exceeds MAX_CONTENT_LENGTH", ref("Problem")),
+    "PayloadTooLarge": _problem(
+        "413",
+        "The body exceeds MAX_CONTENT_LENGTH, or an array or object in it has more than "
+        "JSON_MAX_ITEMS members, or it holds more than JSON_MAX_VALUES values",
+        ref("Problem"),
+    ),
+    "TooManyRequests": _problem(
+        "429",
+        "The caller (its token, or its address without a valid token) sent more than "
+        "API_RATE_LIMIT requests; wait Retry-After seconds",
+        ref("Problem"),
+        headers={
+            "Retry-After": {
+                "description": "seconds to wait before the next request",
+                "required": True,
+                "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            }
+        },
+    ),
     "UnsupportedMediaType": _problem(
         "415", "The body was not sent as Content-Type: application/json", ref("Problem")
     ),

@@ -23,6 +23,7 @@ from integrity_service.domain.nip import parse_nip
 from integrity_service.models import Finding
 from integrity_service.problems import bad_parameter
 from integrity_service.receipts import receipt_of_append
+from integrity_service.rule_state import configured_ruleset
 
 SEVERITIES = ("low", "medium", "high", "critical")
 OUTCOME_KEYS = ("verdict", "findings", "ranking_position", "ruleset_hash")
@@ -77,15 +78,27 @@ def outcome_json(outcome: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _early_check(body: dict[str, Any]) -> checks.EarlyCheck | None:
+    """Evaluate the check before the write lock; a refused body is refused under it."""
+    try:
+        decision = parse_check_mapping(body, today=today())
+    except ValidationReport:
+        return None
+    return checks.evaluate_check_early(db.session(), decision, configured_ruleset())
+
+
 @bp.post("/v1/placements/check")
 @requires("write")
 def check_placement() -> Response:
     """Answer whether a proposed placement follows the ranking; record the check."""
     body = json_object()
+    early = _early_check(body)
 
     def write(session: Session) -> dict[str, Any]:
         decision = parse_check_mapping(body, today=today())
-        recorded = checks.check_placement(session, decision, actor=current_caller().actor)
+        recorded = checks.check_placement(
+            session, decision, actor=current_caller().actor, early=early
+        )
         return {
             **outcome_json(recorded.result),
             "receipt": receipt_of_append(recorded.entries[-1]),

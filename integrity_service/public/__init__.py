@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
-from integrity_service.public import pages, routes  # noqa: E402, F401
+from integrity_service.public import pages, routes, tlog  # noqa: E402, F401

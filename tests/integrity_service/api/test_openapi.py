@@ -184,6 +184,8 @@ def _scenario(app: Flask, api: Api) -> list[Exchange]:
     run.send("GET", "/findings?severity=high&rule=MERIT-002&since=2025-01-01", token=auditor)
     assert app.test_cli_runner().invoke(args=["checkpoint"]).exit_code == 0
     assert run.send("GET", "/receipts/0", token=auditor).get_json()["inclusion_proof"]
+    assert run.send("GET", "/receipts/0.pdf?lang=en", token=auditor).data.startswith(b"%PDF")
+    run.send("GET", "/receipts/0.pdf?lang=xx")  # 400
     # Each error status, route by route.
     run.send("POST", "/positions", position_json())  # 409
     run.send("POST", "/assessments", {"results": assessed[:1]})  # 409
@@ -207,6 +209,7 @@ def _scenario(app: Flask, api: Api) -> list[Exchange]:
         "/vacancies/VAC-09999/ranking",
         "/placements/PL-09999",
         "/receipts/99999",
+        "/receipts/99999.pdf",
     ):
         run.send("GET", path)  # 404
     for path in (
@@ -234,10 +237,22 @@ def _scenario(app: Flask, api: Api) -> list[Exchange]:
         f"/vacancies/{vacancy}/ranking",
         f"/placements/{placement}",
         "/receipts/0",
+        "/receipts/0.pdf",
         "/findings",
     ):
         run.send("GET", path, token=ANONYMOUS)  # 401
     run.send("POST", f"/vacancies/{vacancy}/ranking", token=ANONYMOUS)  # 401
+    # 429 on every documented operation once the caller's rate limit is spent.
+    app.config["API_RATE_LIMIT"] = "1 per hour"
+    run.send("GET", "/findings")  # 200: spends the limit
+    values = {"code": "DINKES-ADM-01", "vacancy_id": vacancy, "placement_id": placement, "seq": 0}
+    paths = app.test_client().get("/api/openapi.json").get_json()["paths"]
+    for template, item in paths.items():
+        if template.startswith("/api/v1/"):
+            path = re.sub(r"{([^}]+)}", lambda m: str(values.get(m[1], "x")), template)
+            for method in sorted(m for m in item if m in METHODS):
+                body = {} if method == "post" else None
+                run.send(method.upper(), path.removeprefix("/api/v1"), body)
     return run.exchanges
 
 
@@ -290,6 +305,10 @@ def test_every_response_of_the_scenario_matches_its_documented_schema(
         seen.add((path, exchange.method, status))
         content = responses[status]["content"]
         assert response.mimetype in content, f"{where}: {response.mimetype} not documented"
+        if response.mimetype == "application/pdf":
+            assert response.data.startswith(b"%PDF"), where
+            seen.add((path, exchange.method, status))
+            continue
         body = response.get_json(force=True)
         pointer = ("paths", path, exchange.method, "responses", status, "content")
         assert checker.errors(body, *pointer, response.mimetype, "schema") == [], where

@@ -1,0 +1,383 @@
+"""API load benchmark: the service under gunicorn, driven by concurrent HTTP clients.
+
+Run from the repository root::
+
+    .venv/bin/python bench/api_load.py                       # 20 s, closed loop, 16 clients
+    .venv/bin/python bench/api_load.py --mix check=1 --rate 300 --duration 20
+
+A fresh SQLite database in a temporary directory gets the demo data (``flask
+demo``) and a bkpsdm token (``flask create-token``); gunicorn serves it on a
+free loopback port. Clients (asyncio, aiohttp) then send a mix of placement
+checks (each one is a ledger write), placement records, assessment batches,
+inclusion proofs and checkpoint fetches for ``--duration`` seconds, every
+write with its own ``Idempotency-Key``. ``--rate 0`` (default) is a closed
+loop: each client sends its next request when the last one is answered, which
+measures the capacity. ``--rate R`` is an open loop: R requests per second
+arrive on a schedule, at most ``--clients`` in flight, and each latency is
+counted from the request's scheduled time, so queueing is not hidden.
+
+After the run the server is stopped, a checkpoint signed, ``flask verify``
+and ``flask rebuild`` run, and the entries appended during the run are counted
+by type against the acknowledged writes; every receipt's seq and commitment
+must be the stored ones. Human-readable lines come first; the last line is a
+JSON object (see bench/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import aiohttp
+
+from bench.live_service import LiveService
+
+DEFAULT_MIX = {"check": 60, "proof": 20, "checkpoint": 10, "placement": 5, "assessments": 5}
+CODES = ("M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "SC01")
+BATCH = 20
+
+
+def say(text: str) -> None:
+    """Print one progress line now."""
+    print(text, flush=True)
+
+
+@dataclass
+class Workload:
+    """What the requests are about, read from the demo database before the run."""
+
+    pairs: list[tuple[str, str]]
+    proof_size: int
+    today: str
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    next_person: int = 0
+
+
+def read_workload(db_path: Path) -> Workload:
+    """Return the vacancies' candidates and the latest checkpoint's size."""
+    with sqlite3.connect(db_path) as conn:
+        pairs = conn.execute("SELECT vacancy_id, nip FROM candidates ORDER BY 1, 2").fetchall()
+        size = conn.execute("SELECT max(size) FROM ledger_checkpoints").fetchone()[0]
+    return Workload([(v, n) for v, n in pairs], int(size), date.today().isoformat())
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request: what to send, the status that acknowledges it, the entries it appends."""
+
+    operation: str
+    method: str
+    path: str
+    body: Any = None
+    expected: int = 200
+    entries: tuple[tuple[str, int], ...] = ()
+
+
+def _assessment(workload: Workload, rng: random.Random) -> dict[str, Any]:
+    number = workload.next_person
+    workload.next_person += 1
+    born = f"{1966 + number // 9000 % 30}{1 + number // 750 % 12:02d}{1 + number // 27 % 28:02d}"
+    nip = f"{born}{2000 + number % 20}{1 + number % 12:02d}{1 + number % 2}{number % 27 + 1:03d}"
+    return {
+        "nip": nip,
+        "name": f"Peserta Uji {number}",
+        "rank": rng.choice(("III/a", "III/b", "III/c", "III/d", "IV/a")),
+        "unit": "Dinas Kesehatan",
+        "current_position": "Kepala Seksi",
+        "event": f"CACT beban {workload.run_id}",
+        "method": "CACT",
+        "assessed_on": "2025-08-11",
+        "session": 1,
+        "competencies": {code: rng.randint(1, 5) for code in CODES},
+        "potential_category": rng.choice(("Sangat Potensial", "Potensial", "Cukup Potensial")),
+        "performance_rating": rng.choice(("Sangat Baik", "Baik", "Butuh Perbaikan")),
+    }
+
+
+def make_request(operation: str, workload: Workload, rng: random.Random) -> Request:
+    """Return a realistic request of the given operation."""
+    if operation in ("check", "placement"):
+        vacancy, nip = rng.choice(workload.pairs)
+        decision = {
+            "vacancy": vacancy,
+            "nip": nip,
+            "decided_on": workload.today,
+            "decided_by": "PPK-BUPATI",
+            "kind": rng.choice(("promotion", "rotation", "definitive")),
+        }
+        if operation == "check":
+            return Request("check", "POST", "/api/v1/placements/check", decision, 200,
+                           (("placement.checked", 1),))
+        decision["decree_number"] = f"800/{rng.randint(1, 99999)}/BKPSDM/2026"
+        decision["justification"] = "Hasil seleksi terbuka; dicatat oleh uji beban."
+        return Request("placement", "POST", "/api/v1/placements", decision, 201,
+                       (("placement.decided", 1),))
+    if operation == "assessments":
+        results = [_assessment(workload, rng) for _ in range(BATCH)]
+        return Request("assessments", "POST", "/api/v1/assessments", {"results": results}, 201,
+                       (("assessment.recorded", BATCH),))
+    if operation == "proof":
+        index = rng.randrange(workload.proof_size)
+        path = f"/public/proof/inclusion?index={index}&size={workload.proof_size}"
+        return Request("proof", "GET", path)
+    if operation == "checkpoint":
+        return Request("checkpoint", "GET", "/public/checkpoint")
+    raise ValueError(f"unknown operation {operation!r}")
+
+
+@dataclass
+class Tally:
+    """Latencies, errors and acknowledged writes of one run."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter[str] = field(default_factory=Counter)
+    error_samples: list[str] = field(default_factory=list)
+    acknowledged: Counter[str] = field(default_factory=Counter)
+    receipts: list[tuple[int, str]] = field(default_factory=list)
+
+    def record(self, request: Request, seconds: float, status: int, payload: Any) -> None:
+        """Count one answered (or failed: status 0) request."""
+        self.latencies.setdefault(request.operation, []).append(seconds)
+        if status != request.expected:
+            self.errors[request.operation] += 1
+            if len(self.error_samples) < 10:
+                self.error_samples.append(f"{request.operation}: {status} {str(payload)[:300]}")
+            return
+        for entry_type, count in request.entries:
+            self.acknowledged[entry_type] += count
+        if request.entries:
+            receipts = payload.get("receipts") or [payload["receipt"]]
+            self.receipts += [(r["seq"], r["commitment"]) for r in receipts]
+
+
+async def _send(http: aiohttp.ClientSession, base: str, token: str, request: Request,
+                tally: Tally, started: float) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    if request.method == "POST":
+        headers["Idempotency-Key"] = uuid.uuid4().hex
+    status, payload = 0, None
+    try:
+        async with http.request(request.method, base + request.path, json=request.body,
+                                headers=headers) as answer:
+            status = answer.status
+            text = await answer.text()
+            payload = json.loads(text) if request.entries and status == request.expected else text
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        payload = repr(exc)
+    tally.record(request, time.perf_counter() - started, status, payload)
+
+
+async def drive(base: str, token: str, workload: Workload, mix: dict[str, int], *,
+                duration: float, clients: int, rate: float, seed: int) -> Tally:
+    """Send the mix for ``duration`` seconds: a closed loop of clients, or an open loop."""
+    rng = random.Random(seed)
+    operations, weights = list(mix), list(mix.values())
+    tally = Tally()
+    timeout = aiohttp.ClientTimeout(total=30)
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
+        deadline = time.perf_counter() + duration
+
+        def next_request() -> Request:
+            return make_request(rng.choices(operations, weights)[0], workload, rng)
+
+        if rate <= 0:
+            async def client() -> None:
+                while time.perf_counter() < deadline:
+                    await _send(http, base, token, next_request(), tally, time.perf_counter())
+
+            await asyncio.gather(*(client() for _ in range(clients)))
+            return tally
+        slots = asyncio.Semaphore(clients)
+        pending: set[asyncio.Task[None]] = set()
+        scheduled = time.perf_counter()
+        while scheduled < deadline:
+            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+            await slots.acquire()  # latency still counts from the scheduled time
+            task = asyncio.create_task(_send(http, base, token, next_request(), tally, scheduled))
+            task.add_done_callback(lambda _t: slots.release())
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            scheduled += rng.expovariate(rate)
+        await asyncio.gather(*pending)
+    return tally
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Return the nearest-rank percentile of the values (0 for none)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def summarise(latencies: list[float], errors: int, seconds: float) -> dict[str, Any]:
+    """Return the rate, latency percentiles (ms) and error count of one operation."""
+    return {
+        "requests": len(latencies),
+        "per_s": round(len(latencies) / seconds, 1),
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "max_ms": round(max(latencies, default=0.0) * 1000, 1),
+        "errors": errors,
+    }
+
+
+def ledger_check(
+    service: LiveService,
+    size_before: int,
+    tally: Tally,
+    *,
+    cli: Callable[..., str] | None = None,
+) -> dict[str, Any]:
+    """Verify the ledger and compare its new entries with the acknowledged writes.
+
+    ``audit`` replays every check and decision at its seq and compares the findings,
+    so a check answered from facts read before the write lock is checked too.
+    ``cli`` runs a flask command and returns its output (default: a subprocess).
+    """
+    run = cli or (lambda *args: service.flask(*args, check=False))
+    run("checkpoint")
+    verify = run("verify")
+    rebuild = run("rebuild")
+    audit = run("audit")
+    db_path = service.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(db_path) as conn:
+        stored = Counter(dict(conn.execute(
+            "SELECT type, count(*) FROM ledger_entries WHERE seq >= ? GROUP BY type",
+            (size_before,)).fetchall()))
+        commitments = dict(conn.execute(
+            "SELECT seq, commitment FROM ledger_entries WHERE seq >= ?", (size_before,)))
+    mismatched = [
+        seq for seq, text in tally.receipts
+        if base64.b64encode(commitments.get(seq, b"")).decode() != text
+    ]
+    return {
+        "verify_ok": "OK" in verify.splitlines()[-1] if verify else False,
+        "rebuild_ok": rebuild.strip().endswith("0 difference(s) between the projections and "
+                                               "the ledger"),
+        "audit_ok": "DIFF" not in audit and "no difference" in audit,
+        "acknowledged": dict(tally.acknowledged),
+        "stored": dict(stored),
+        "exact": stored == tally.acknowledged,
+        "receipts_checked": len(tally.receipts),
+        "receipts_mismatched": len(mismatched),
+    }
+
+
+def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """Prepare the service, drive the load, verify; return the result object."""
+    mix = parse_mix(args.mix)
+    service = LiveService(workdir)
+    say(f"preparing demo data in {workdir} ...")
+    service.prepare()
+    workload = read_workload(workdir / "integrity.db")
+    with sqlite3.connect(workdir / "integrity.db") as conn:
+        size_before = conn.execute("SELECT count(*) FROM ledger_entries").fetchone()[0]
+    with service:
+        service.start(workers=args.workers, threads=args.threads)
+        say(f"gunicorn: {args.workers} workers x {args.threads} threads at {service.base_url}; "
+            f"{'closed loop' if args.rate <= 0 else f'open loop at {args.rate}/s'}, "
+            f"{args.clients} clients, {args.duration} s, mix {mix}")
+        load_before = os.getloadavg()[0]
+        server_cpu = service.server_cpu_seconds()
+        client_cpu = time.process_time()
+        started = time.perf_counter()
+        tally = asyncio.run(drive(service.base_url, service.token, workload, mix,
+                                  duration=args.duration, clients=args.clients, rate=args.rate,
+                                  seed=args.seed))
+        seconds = time.perf_counter() - started
+        server_cpu = service.server_cpu_seconds() - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        load_after = os.getloadavg()[0]
+    operations = {
+        name: summarise(values, tally.errors[name], seconds)
+        for name, values in sorted(tally.latencies.items())
+    }
+    every = [v for values in tally.latencies.values() for v in values]
+    overall = summarise(every, sum(tally.errors.values()), seconds)
+    for name, numbers in [*operations.items(), ("overall", overall)]:
+        say(f"  {name:12} {numbers['per_s']:8.1f}/s  p50 {numbers['p50_ms']:6.1f}  "
+            f"p95 {numbers['p95_ms']:6.1f}  p99 {numbers['p99_ms']:6.1f} ms  "
+            f"errors {numbers['errors']}")
+    answered = max(1, overall["requests"])
+    cpu = {
+        "server_cpu_s": round(server_cpu, 2),
+        "client_cpu_s": round(client_cpu, 2),
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / answered, 2),
+    }
+    say(f"  CPU: server {cpu['server_cpu_s']} s ({cpu['server_cpu_ms_per_request']} ms per "
+        f"request), load client {cpu['client_cpu_s']} s; loadavg {load_before:.1f} -> "
+        f"{load_after:.1f} on {os.cpu_count()} CPUs")
+    for sample in tally.error_samples:
+        say(f"  error: {sample}")
+    say("verifying the ledger (checkpoint, verify, rebuild, counts by type) ...")
+    ledger = ledger_check(service, size_before, tally)
+    say(f"  verify {'OK' if ledger['verify_ok'] else 'FAILED'}, rebuild "
+        f"{'OK' if ledger['rebuild_ok'] else 'FAILED'}, audit "
+        f"{'OK' if ledger['audit_ok'] else 'FAILED'}, acknowledged == stored: "
+        f"{ledger['exact']} {ledger['stored']}")
+    return {
+        "workers": args.workers, "threads": args.threads, "clients": args.clients,
+        "rate": args.rate, "duration_s": round(seconds, 2), "mix": mix,
+        "cpus": os.cpu_count(), "loadavg_start": load_before, "loadavg_end": load_after,
+        "operations": operations, "overall": overall, "cpu": cpu, "ledger": ledger,
+    }
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """Parse ``check=60,proof=20`` into operation weights."""
+    if not text:
+        return dict(DEFAULT_MIX)
+    mix = {}
+    for part in text.split(","):
+        name, _, weight = part.partition("=")
+        if name.strip() not in DEFAULT_MIX:
+            raise SystemExit(f"--mix: unknown operation {name!r}; known: {', '.join(DEFAULT_MIX)}")
+        mix[name.strip()] = int(weight or 1)
+    return mix
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; exit 1 if any request failed or the ledger does not check out."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rate", type=float, default=0.0, help="requests/s; 0: closed loop")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--mix", default="", help="e.g. check=60,proof=20 (default: see top)")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    args = parser.parse_args(argv)
+    if args.keep:
+        result = run(args, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="api-load-") as tmp:
+            result = run(args, Path(tmp))
+    print(json.dumps(result))
+    ledger = result["ledger"]
+    good = ledger["verify_ok"] and ledger["rebuild_ok"] and ledger["audit_ok"] and ledger["exact"]
+    return 0 if good and not result["overall"]["errors"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Request limits: the shape of JSON bodies, and the API's rate limit per caller.
+
+Configuration (each also an ``INTEGRITY_<KEY>`` variable):
+
+- ``MAX_CONTENT_LENGTH`` (Flask's, 16 MiB by default): a larger body answers 413.
+- ``JSON_MAX_DEPTH`` (32): arrays and objects nested deeper answer 400.
+- ``JSON_MAX_ITEMS`` (10,000): an array or object with more members answers 413.
+  The largest legitimate one is a batch of 5,000 assessment results.
+- ``JSON_MAX_VALUES`` (500,000): a body holding more JSON values in all answers 413.
+  Validation costs time per value; this bounds it (a full batch of 5,000 holds
+  about 150,000 values).
+- ``API_RATE_LIMIT`` ("600 per minute", Flask-Limiter syntax, e.g. "20 per second;
+  600 per minute"): requests to ``/api/`` per caller, counted across all its
+  routes. A caller is a valid token (by name), or else the client address, so
+  that requests with made-up tokens are counted too. Over the limit the API
+  answers 429 with ``Retry-After``. The counts are kept in memory, per process.
+
+The body checks run after authentication (`api.bodies.json_object`), so an
+anonymous client cannot make the server read or walk a large body.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from limits import parse_many
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from integrity_service import db, errors
+from integrity_service.accounts import find_token
+from integrity_service.problems import Problem
+from integrity_service.users import limiter
+
+DEFAULTS: dict[str, Any] = {
+    "JSON_MAX_DEPTH": 32,
+    "JSON_MAX_ITEMS": 10_000,
+    "JSON_MAX_VALUES": 500_000,
+    "API_RATE_LIMIT": "600 per minute",
+}
+
+
+def _limit(name: str) -> int:
+    return int(current_app.config[name])
+
+
+def check_json_shape(body: Any) -> None:
+    """Raise a 400 or 413 problem if a parsed JSON body nests too deep or holds too much."""
+    max_depth = _limit("JSON_MAX_DEPTH")
+    max_items = _limit("JSON_MAX_ITEMS")
+    max_values = _limit("JSON_MAX_VALUES")
+    # Iterative, so that no body can exhaust the interpreter's stack.
+    pending: list[tuple[Any, int, str | None]] = [(body, 1, None)]
+    values = 0
+    while pending:
+        value, depth, field = pending.pop()
+        values += 1
+        if values > max_values:
+            raise Problem(
+                413,
+                "Body too large",
+                f"the body holds more than {max_values:,} JSON values; send fewer records "
+                "per request",
+                limit=max_values,
+            )
+        if not isinstance(value, dict | list):
+            continue
+        where = "" if field is None else f" (in field {field!r})"
+        if depth > max_depth:
+            raise Problem(
+                400,
+                "JSON nested too deeply",
+                f"the body nests arrays and objects more than {max_depth} levels deep{where}; "
+                "no record of this API needs more than a few",
+                limit=max_depth,
+            )
+        if len(value) > max_items:
+            kind = "an object" if isinstance(value, dict) else "an array"
+            raise Problem(
+                413,
+                "Body too large",
+                f"{kind}{where} has {len(value):,} members; at most {max_items:,} are accepted "
+                "in one array or object",
+                limit=max_items,
+            )
+        if isinstance(value, dict):
+            pending.extend(
+                (member, depth + 1, field if field is not None else str(key)[:64])
+                for key, member in value.items()
+            )
+        else:
+            pending.extend((member, depth + 1, field) for member in value)
+
+
+def _api_rate_limit() -> str:
+    return str(current_app.config["API_RATE_LIMIT"])
+
+
+def _api_caller_key() -> str:
+    """Return who an API request counts against: its valid token's name, else its address."""
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        row = find_token(db.session(), token.strip())
+        if row is not None and row.revoked_at is None:
+            return f"token:{row.name}"
+    return f"address:{get_remote_address()}"
+
+
+def _seconds_to_reset() -> int:
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def _too_many_requests(error: RateLimitExceeded) -> Response:
+    problem = Problem(
+        429,
+        "Too many requests",
+        f"this client sent more requests than the API accepts ({error.description}); "
+        "wait the seconds the Retry-After header gives, then send the request again",
+    )
+    response = problem.to_response()
+    # Flask-Limiter sets the header again after this, from the same window.
+    response.headers["Retry-After"] = str(_seconds_to_reset())
+    return response
+
+
+def protect_api(bp: Blueprint) -> None:
+    """Rate-limit every route of the API blueprint per caller; answer 429 as a problem.
+
+    Called once, where the blueprint is made: a blueprint takes no new handlers
+    once an app registered it.
+    """
+    limiter.shared_limit(_api_rate_limit, scope="api", key_func=_api_caller_key)(bp)
+    bp.register_error_handler(RateLimitExceeded, _too_many_requests)
+
+
+def _body_too_large(_error: RequestEntityTooLarge) -> Response:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    sent = request.content_length
+    if limit is not None and sent is not None and sent > limit:
+        detail = (
+            f"the request body has {sent:,} bytes; it may have at most {limit:,} bytes "
+            "(MAX_CONTENT_LENGTH): send fewer records per request"
+        )
+    else:  # a form field or file over Werkzeug's form limits, or a body without a length
+        detail = "the request body, or a field of its form, is too large: send less"
+    return errors.answer(Problem(413, "Body too large", detail))
+
+
+def init_app(app: Flask) -> None:
+    """Set the limits' defaults and the 413 answer; refuse a malformed ``API_RATE_LIMIT``."""
+    app.register_error_handler(RequestEntityTooLarge, _body_too_large)
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    for key in ("JSON_MAX_DEPTH", "JSON_MAX_ITEMS", "JSON_MAX_VALUES"):
+        if not isinstance(app.config[key], int) or app.config[key] < 1:
+            raise ValueError(f"{key} must be a positive integer, not {app.config[key]!r}")
+    try:
+        parse_many(str(app.config["API_RATE_LIMIT"]))
+    except ValueError as exc:
+        raise ValueError(
+            f"API_RATE_LIMIT {app.config['API_RATE_LIMIT']!r} is not a rate limit such as "
+            f"'600 per minute': {exc}"
+        ) from None

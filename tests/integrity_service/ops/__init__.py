@@ -1,0 +1,1 @@
+"""Operations tests: logs, health, metrics, backups, faults and a small load run."""
