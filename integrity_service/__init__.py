@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 
 from integrity_service import config
 
@@ -41,4 +41,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(auditor_bp)
     app.register_blueprint(reports_bp)
+    app.add_url_rule("/", "site_root", lambda: redirect(url_for("public.index")))
     return app

@@ -21,8 +21,9 @@ PUBLIC = "public"  # anyone, no credentials
 API_TOKEN = "api-token"  # a bearer token; its role must grant read (GET) or write (others)
 WEB_SESSION = "web-session"  # a signed-in user whose role the view's roles_required allows
 
-# Longest matching prefix wins; a prefix without a trailing slash matches exactly.
+# Longest matching prefix wins; a prefix without a trailing slash, and "/", match exactly.
 POLICIES: tuple[tuple[str, str], ...] = (
+    ("/", PUBLIC),  # exactly the site root: a redirect to the public pages
     ("/api/openapi.json", PUBLIC),
     ("/api/v1/", API_TOKEN),
     ("/audit/login", PUBLIC),
@@ -75,7 +76,8 @@ def policy_of(rule: str) -> str | None:
     matches = [
         (prefix, policy)
         for prefix, policy in POLICIES
-        if rule == prefix or (prefix.endswith("/") and rule.startswith(prefix))
+        if rule == prefix
+        or (prefix not in ("/", rule) and prefix.endswith("/") and rule.startswith(prefix))
     ]
     return max(matches, key=lambda match: len(match[0]))[1] if matches else None
 
