@@ -135,8 +135,7 @@ class SqlLedger:
         )
         for low in range(start, end, _CHUNK):
             # One query per chunk, all rows fetched at once: the caller may commit between.
-            for seq, raw, digest, tree in self._fetch(sql, (low, min(low + _CHUNK, end))):
-                yield StoredEntry(seq, raw, digest, tree)
+            yield from map(StoredEntry._make, self._fetch(sql, (low, min(low + _CHUNK, end))))
 
     def redacted_seqs(self) -> set[int]:
         """Return the seqs whose erasure is recorded."""

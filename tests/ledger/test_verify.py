@@ -135,7 +135,7 @@ def test_one_changed_byte_of_an_entry_is_named(data) -> None:
     position = data.draw(st.integers(0, len(raw) - 1), label="position")
     mask = data.draw(st.integers(1, 255), label="mask")
     rows = list(LOG.rows)
-    rows[seq] = dataclasses.replace(rows[seq], entry_bytes=flip(raw, position, mask))
+    rows[seq] = rows[seq]._replace(entry_bytes=flip(raw, position, mask))
     first_problem_at_entry(verify(rows), seq)
 
 
@@ -149,8 +149,8 @@ def test_a_deleted_entry_is_named_as_the_gap(seq: int) -> None:
 def test_swapped_whole_rows_keeping_seq_positions_are_named(seq: int) -> None:
     rows = list(LOG.rows)
     rows[seq], rows[seq + 1] = (
-        dataclasses.replace(LOG.rows[seq + 1], seq=seq),
-        dataclasses.replace(LOG.rows[seq], seq=seq + 1),
+        LOG.rows[seq + 1]._replace(seq=seq),
+        LOG.rows[seq]._replace(seq=seq + 1),
     )
     first_problem_at_entry(verify(rows), seq)
 
@@ -165,8 +165,8 @@ def test_swapped_rows_in_scan_order_are_named(seq: int) -> None:
 @pytest.mark.parametrize("seq", [0, 7, 18])
 def test_swapped_entry_bytes_only_are_named(seq: int) -> None:
     rows = list(LOG.rows)
-    rows[seq] = dataclasses.replace(LOG.rows[seq], entry_bytes=LOG.rows[seq + 1].entry_bytes)
-    rows[seq + 1] = dataclasses.replace(LOG.rows[seq + 1], entry_bytes=LOG.rows[seq].entry_bytes)
+    rows[seq] = LOG.rows[seq]._replace(entry_bytes=LOG.rows[seq + 1].entry_bytes)
+    rows[seq + 1] = LOG.rows[seq + 1]._replace(entry_bytes=LOG.rows[seq].entry_bytes)
     first_problem_at_entry(verify(rows), seq)
 
 
@@ -174,7 +174,7 @@ def test_an_entry_rewritten_with_its_commitment_is_named_by_the_tree_hashes() ->
     seq = 9
     raw = LOG.rows[seq].entry_bytes.replace(b'"score":', b'"score":1')
     rows = list(LOG.rows)
-    rows[seq] = dataclasses.replace(rows[seq], entry_bytes=raw, commitment=commitment(raw))
+    rows[seq] = rows[seq]._replace(entry_bytes=raw, commitment=commitment(raw))
     first_problem_at_entry(verify(rows), seq)
 
 
@@ -244,7 +244,7 @@ def test_a_changed_stored_tree_hash_is_named(data) -> None:
     blob = LOG.rows[seq].tree_hashes
     position = data.draw(st.integers(0, len(blob) - 1), label="position")
     rows = list(LOG.rows)
-    rows[seq] = dataclasses.replace(rows[seq], tree_hashes=flip(blob, position))
+    rows[seq] = rows[seq]._replace(tree_hashes=flip(blob, position))
     first_problem_at_entry(verify(rows), seq)
 
 
@@ -254,9 +254,9 @@ def test_other_stored_hash_damage_is_named(change: str) -> None:
     row = LOG.rows[seq]
     assert len(row.tree_hashes) == 5 * 32
     damaged = {
-        "truncated": dataclasses.replace(row, tree_hashes=row.tree_hashes[:-32]),
-        "extended": dataclasses.replace(row, tree_hashes=row.tree_hashes + bytes(32)),
-        "commitment": dataclasses.replace(row, commitment=flip(row.commitment, 0)),
+        "truncated": row._replace(tree_hashes=row.tree_hashes[:-32]),
+        "extended": row._replace(tree_hashes=row.tree_hashes + bytes(32)),
+        "commitment": row._replace(commitment=flip(row.commitment, 0)),
     }[change]
     rows = list(LOG.rows)
     rows[seq] = damaged
@@ -268,7 +268,7 @@ def test_other_stored_hash_damage_is_named(change: str) -> None:
 
 def test_a_recorded_redaction_passes_and_is_reported() -> None:
     rows = list(LOG.rows)
-    rows[4] = dataclasses.replace(rows[4], entry_bytes=None)
+    rows[4] = rows[4]._replace(entry_bytes=None)
     report = verify(rows, redacted={4})
     assert report.ok, report.problems
     assert report.redacted == [4]
@@ -278,13 +278,13 @@ def test_a_recorded_redaction_passes_and_is_reported() -> None:
 
 def test_an_unrecorded_erasure_is_named() -> None:
     rows = list(LOG.rows)
-    rows[4] = dataclasses.replace(rows[4], entry_bytes=None)
+    rows[4] = rows[4]._replace(entry_bytes=None)
     first_problem_at_entry(verify(rows, redacted={3, 5}), 4)
 
 
 def test_a_redacted_entry_cannot_hide_a_changed_commitment() -> None:
     rows = list(LOG.rows)
-    rows[4] = dataclasses.replace(rows[4], entry_bytes=None, commitment=bytes(32))
+    rows[4] = rows[4]._replace(entry_bytes=None, commitment=bytes(32))
     first_problem_at_entry(verify(rows, redacted={4}), 4)
 
 
