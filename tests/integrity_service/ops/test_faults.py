@@ -194,17 +194,17 @@ def test_database_full_by_page_cap(
     print("page cap:", settle(service, [*accepted, refused, again], size_before))
 
 
-def _fill(directory: Path) -> Path:
-    """Write a filler file until the filesystem is full; return it."""
+def _fill(directory: Path, *, leave: int) -> Path:
+    """Write a filler file until the filesystem is full, then free ``leave`` bytes of it."""
     filler = directory / "filler"
     chunk = b"\0" * 65536
-    with open(filler, "wb") as handle:
+    with open(filler, "wb", buffering=0) as handle:
         try:
             while True:
                 handle.write(chunk)
-                handle.flush()
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
+        handle.truncate(max(0, handle.tell() - leave))
     return filler
 
 
@@ -228,7 +228,7 @@ def test_disk_full_on_small_filesystem(
         live_services.append(service)
         service.start(workers=2)
         size_before = ledger_size(service.database_url)
-        filler = _fill(disk)
+        filler = _fill(disk, leave=512 * 1024)  # room for a few writes, then full
         accepted, refused = _sequential_until_refused(
             service, lambda: assessment_write("CACT disk", size=10), limit=400
         )
