@@ -28,10 +28,13 @@ from ledger.note import (
     ALG_COSIGNATURE_V1,
     SIG_PREFIX,
     NoteSignature,
-    _b64decode,
     _check_name,
     check_note_text,
+    format_private_key,
+    format_public_key,
     key_id,
+    parse_private_key,
+    parse_public_key,
     split_note,
 )
 
@@ -59,23 +62,11 @@ class CosignatureVerifier:
     @classmethod
     def from_text(cls, text: str) -> CosignatureVerifier:
         """Parse a vkey ``<name>+<hex key ID>+<base64(0x04 || public key)>``."""
-        parts = text.strip().split("+", 2)
-        if len(parts) != 3:
-            raise FormatError("witness key must be <name>+<hex key ID>+<base64 key>")
-        name, hex_id, encoded = parts
-        _check_name(name)
-        raw = _b64decode(encoded, "witness key")
-        if len(raw) != 33 or raw[0] != ALG_COSIGNATURE_V1:
-            raise FormatError("witness key must be 0x04 followed by a 32-byte Ed25519 key")
-        expected = key_id(name, ALG_COSIGNATURE_V1, raw[1:])
-        if len(hex_id) != 8 or hex_id.lower() != expected.hex():
-            raise FormatError(f"witness key ID {hex_id} does not match the key ({expected.hex()})")
-        return cls(name, expected, VerifyKey(raw[1:]))
+        return cls(*parse_public_key(text, alg=ALG_COSIGNATURE_V1, what="witness key"))
 
     def to_text(self) -> str:
         """Return the vkey string."""
-        raw = bytes([ALG_COSIGNATURE_V1]) + bytes(self.verify_key)
-        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(raw).decode()}"
+        return format_public_key(self.name, ALG_COSIGNATURE_V1, self.key_id, self.verify_key)
 
     def matches(self, signature: NoteSignature) -> bool:
         """Return True when a signature line names this key (name and key ID)."""
@@ -116,24 +107,11 @@ class CosignatureSigner:
     @classmethod
     def from_private_text(cls, text: str) -> CosignatureSigner:
         """Parse ``PRIVATE+KEY+<name>+<hex key ID>+<base64(0x04 || seed)>``."""
-        parts = text.strip().split("+", 4)
-        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
-            raise FormatError("witness private key must be PRIVATE+KEY+<name>+<hex ID>+<key>")
-        name, hex_id, encoded = parts[2:]
-        _check_name(name)
-        raw = _b64decode(encoded, "witness private key")
-        if len(raw) != 33 or raw[0] != ALG_COSIGNATURE_V1:
-            raise FormatError("witness private key must be 0x04 followed by a 32-byte seed")
-        signer = cls(name, SigningKey(raw[1:]))
-        if signer.verifier().key_id.hex() != hex_id.lower():
-            raise FormatError("witness private key ID does not match the key")
-        return signer
+        return cls(*parse_private_key(text, alg=ALG_COSIGNATURE_V1, what="witness private key"))
 
     def to_private_text(self) -> str:
         """Return the private key string; keep it secret."""
-        raw = bytes([ALG_COSIGNATURE_V1]) + bytes(self.signing_key)
-        kid = self.verifier().key_id.hex()
-        return f"PRIVATE+KEY+{self.name}+{kid}+{base64.b64encode(raw).decode()}"
+        return format_private_key(self.name, ALG_COSIGNATURE_V1, self.signing_key)
 
     def verifier(self) -> CosignatureVerifier:
         """Return the matching verifier."""

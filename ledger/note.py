@@ -41,6 +41,51 @@ def _b64decode(text: str, what: str) -> bytes:
         raise FormatError(f"{what} is not valid base64") from exc
 
 
+def parse_public_key(text: str, *, alg: int, what: str) -> tuple[str, bytes, VerifyKey]:
+    """Parse ``<name>+<8 hex key ID>+<base64(alg || public key)>``; return name, key ID, key."""
+    parts = text.strip().split("+", 2)  # base64 may itself hold '+'
+    if len(parts) != 3:
+        raise FormatError(f"{what} must be <name>+<hex key ID>+<base64 key>")
+    name, hex_id, encoded = parts
+    _check_name(name)
+    raw = _b64decode(encoded, what)
+    if len(raw) != 33 or raw[0] != alg:
+        raise FormatError(f"{what} must be 0x{alg:02x} followed by a 32-byte Ed25519 key")
+    expected = key_id(name, alg, raw[1:])
+    if len(hex_id) != 8 or hex_id.lower() != expected.hex():
+        raise FormatError(f"{what} ID {hex_id} does not match the key ({expected.hex()})")
+    return name, expected, VerifyKey(raw[1:])
+
+
+def format_public_key(name: str, alg: int, kid: bytes, verify_key: VerifyKey) -> str:
+    """Return the public key string ``<name>+<hex key ID>+<base64(alg || key)>``."""
+    raw = bytes([alg]) + bytes(verify_key)
+    return f"{name}+{kid.hex()}+{base64.b64encode(raw).decode()}"
+
+
+def parse_private_key(text: str, *, alg: int, what: str) -> tuple[str, SigningKey]:
+    """Parse ``PRIVATE+KEY+<name>+<hex key ID>+<base64(alg || seed)>`` (Go's format)."""
+    parts = text.strip().split("+", 4)
+    if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
+        raise FormatError(f"{what} must be PRIVATE+KEY+<name>+<hex ID>+<base64 key>")
+    name, hex_id, encoded = parts[2:]
+    _check_name(name)
+    raw = _b64decode(encoded, what)
+    if len(raw) != 33 or raw[0] != alg:
+        raise FormatError(f"{what} must be 0x{alg:02x} followed by a 32-byte Ed25519 seed")
+    signing_key = SigningKey(raw[1:])
+    if key_id(name, alg, bytes(signing_key.verify_key)).hex() != hex_id.lower():
+        raise FormatError(f"{what} ID does not match the key")
+    return name, signing_key
+
+
+def format_private_key(name: str, alg: int, signing_key: SigningKey) -> str:
+    """Return the private key string; keep it secret."""
+    raw = bytes([alg]) + bytes(signing_key)
+    kid = key_id(name, alg, bytes(signing_key.verify_key)).hex()
+    return f"PRIVATE+KEY+{name}+{kid}+{base64.b64encode(raw).decode()}"
+
+
 @dataclass(frozen=True)
 class NoteVerifier:
     """A named Ed25519 public key that checks note signatures."""
@@ -52,23 +97,11 @@ class NoteVerifier:
     @classmethod
     def from_text(cls, text: str) -> NoteVerifier:
         """Parse a verifier key ``<name>+<8 hex key ID>+<base64(0x01 || public key)>``."""
-        parts = text.strip().split("+", 2)
-        if len(parts) != 3:
-            raise FormatError("verifier key must be <name>+<hex key ID>+<base64 key>")
-        name, hex_id, encoded = parts
-        _check_name(name)
-        raw = _b64decode(encoded, "verifier key")
-        if len(raw) != 33 or raw[0] != ALG_ED25519:
-            raise FormatError("verifier key must be 0x01 followed by a 32-byte Ed25519 key")
-        expected = key_id(name, ALG_ED25519, raw[1:])
-        if hex_id.lower() != expected.hex() or len(hex_id) != 8:
-            raise FormatError(f"verifier key ID {hex_id} does not match the key ({expected.hex()})")
-        return cls(name, expected, VerifyKey(raw[1:]))
+        return cls(*parse_public_key(text, alg=ALG_ED25519, what="verifier key"))
 
     def to_text(self) -> str:
         """Return the verifier key string."""
-        raw = bytes([ALG_ED25519]) + bytes(self.verify_key)
-        return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(raw).decode()}"
+        return format_public_key(self.name, ALG_ED25519, self.key_id, self.verify_key)
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         """Return True when signature is this key's Ed25519 signature of message."""
@@ -95,24 +128,11 @@ class NoteSigner:
     @classmethod
     def from_private_text(cls, text: str) -> NoteSigner:
         """Parse ``PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 || seed)>`` (Go's format)."""
-        parts = text.strip().split("+", 4)
-        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
-            raise FormatError("private key must be PRIVATE+KEY+<name>+<hex ID>+<base64 key>")
-        name, hex_id, encoded = parts[2:]
-        _check_name(name)
-        raw = _b64decode(encoded, "private key")
-        if len(raw) != 33 or raw[0] != ALG_ED25519:
-            raise FormatError("private key must be 0x01 followed by a 32-byte Ed25519 seed")
-        signer = cls(name, SigningKey(raw[1:]))
-        if signer.verifier().key_id.hex() != hex_id.lower():
-            raise FormatError("private key ID does not match the key")
-        return signer
+        return cls(*parse_private_key(text, alg=ALG_ED25519, what="private key"))
 
     def to_private_text(self) -> str:
         """Return the private key string; keep it secret."""
-        raw = bytes([ALG_ED25519]) + bytes(self.signing_key)
-        kid = self.verifier().key_id.hex()
-        return f"PRIVATE+KEY+{self.name}+{kid}+{base64.b64encode(raw).decode()}"
+        return format_private_key(self.name, ALG_ED25519, self.signing_key)
 
     def verifier(self) -> NoteVerifier:
         """Return the matching verifier."""
