@@ -7,15 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from .checking import FieldChecks, where
+from .checking import FieldChecks, object_checks, validate_each, where
 from .errors import (
     DEFAULT_PROBLEM_LIMIT,
-    NO_VALUE,
-    FieldError,
     Problem,
     ProblemCollector,
-    ValidationReport,
-    json_type_name,
     show_value,
 )
 from .fields import (
@@ -50,8 +46,6 @@ ASSESSMENT_FIELDS: tuple[str, ...] = (
     "performance_rating",
 )
 """Fields of an assessment result in the JSON API."""
-
-_UNKNOWN_FIELD = f"unknown field; expected only {', '.join(ASSESSMENT_FIELDS)}"
 
 
 @dataclass(frozen=True)
@@ -100,14 +94,8 @@ def parse_assessment_mapping(
 
     Types are strict: levels and session are JSON integers, everything else strings.
     """
-    if not isinstance(obj, Mapping):
-        raise ValidationReport(
-            [Problem(f"expected a JSON object, got {json_type_name(obj)}", index=index)]
-        )
-    checks = FieldChecks()
-    for key in obj:
-        if key not in ASSESSMENT_FIELDS:
-            checks.fail(FieldError(str(key), NO_VALUE, _UNKNOWN_FIELD))
+    checks = object_checks(obj, ASSESSMENT_FIELDS, index=index)
+    assert isinstance(obj, Mapping)
     values = {name: obj.get(name) for name in ASSESSMENT_FIELDS}
     result = _build(
         values,
@@ -230,18 +218,10 @@ def parse_assessment_batch(
     limit: int = DEFAULT_PROBLEM_LIMIT,
 ) -> list[AssessmentResult]:
     """Validate a JSON array of results as a whole; raise `ValidationReport` on any problem."""
-    collector = ProblemCollector(limit=limit)
     duplicates = DuplicateAssessmentCheck()
-    results: list[AssessmentResult] = []
-    for index, obj in enumerate(objs):
-        try:
-            result = parse_assessment_mapping(obj, index=index, scheme=scheme, today=today)
-        except ValidationReport as report:
-            collector.extend(report.problems)
-            continue
-        duplicate = duplicates.check(result, index=index)
-        if duplicate is not None:
-            collector.add(duplicate)
-        results.append(result)
-    collector.raise_if_any()
-    return results
+    return validate_each(
+        enumerate(objs),
+        lambda obj, index: parse_assessment_mapping(obj, index=index, scheme=scheme, today=today),
+        lambda result, index: duplicates.check(result, index=index),
+        ProblemCollector(limit=limit),
+    )

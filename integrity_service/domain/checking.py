@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from .errors import FieldError, Problem, ValidationReport
+from .errors import (
+    NO_VALUE,
+    FieldError,
+    Problem,
+    ProblemCollector,
+    ValidationReport,
+    json_type_name,
+)
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 class FieldChecks:
@@ -45,3 +53,49 @@ def ordered_missing(expected: Iterable[str], present: Iterable[str]) -> list[str
     """List the expected names not present, in expected order."""
     given = set(present)
     return [name for name in expected if name not in given]
+
+
+def object_checks(obj: object, fields: Iterable[str], *, index: int | None = None) -> FieldChecks:
+    """Start checking one JSON object: refuse a non-object, and flag every unknown field.
+
+    An unknown field is an error rather than ignored, so a misspelt name is
+    never silently dropped.
+    """
+    if not isinstance(obj, Mapping):
+        raise ValidationReport(
+            [Problem(f"expected a JSON object, got {json_type_name(obj)}", index=index)]
+        )
+    known = tuple(fields)
+    checks = FieldChecks()
+    unknown = f"unknown field; expected only {', '.join(known)}"
+    for key in obj:
+        if key not in known:
+            checks.fail(FieldError(str(key), NO_VALUE, unknown))
+    return checks
+
+
+def validate_each(
+    records: Iterable[tuple[int, S]],
+    parse: Callable[[S, int], T],
+    duplicate: Callable[[T, int], Problem | None],
+    collector: ProblemCollector,
+) -> list[T]:
+    """Validate numbered records as a whole: return them all, or raise listing every problem.
+
+    ``records`` are (line or index, raw record) pairs; ``parse`` raises
+    `ValidationReport` for a bad record; ``duplicate`` names a repeat of an
+    earlier record. Used by the CSV readers and the JSON batch parsers alike.
+    """
+    accepted: list[T] = []
+    for place, raw in records:
+        try:
+            record = parse(raw, place)
+        except ValidationReport as report:
+            collector.extend(report.problems)
+            continue
+        repeated = duplicate(record, place)
+        if repeated is not None:
+            collector.add(repeated)
+        accepted.append(record)
+    collector.raise_if_any()
+    return accepted

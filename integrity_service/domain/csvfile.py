@@ -14,6 +14,7 @@ from datetime import date
 from typing import BinaryIO
 
 from .assessments import AssessmentResult, DuplicateAssessmentCheck, parse_assessment_row
+from .checking import validate_each
 from .errors import DEFAULT_PROBLEM_LIMIT, Problem, ProblemCollector, ValidationReport
 from .header import read_header
 from .positions import DuplicatePositionCheck, PositionSpec, parse_position_row
@@ -61,19 +62,12 @@ def read_assessments_csv(
     """
     collector = ProblemCollector(limit=limit)
     duplicates = DuplicateAssessmentCheck()
-    results: list[AssessmentResult] = []
-    for line, cells in _records(source, ASSESSMENT_COLUMNS, collector, on_row):
-        try:
-            result = parse_assessment_row(cells, line=line, scheme=scheme, today=today)
-        except ValidationReport as report:
-            collector.extend(report.problems)
-            continue
-        duplicate = duplicates.check(result, line=line)
-        if duplicate is not None:
-            collector.add(duplicate)
-        results.append(result)
-    collector.raise_if_any()
-    return results
+    return validate_each(
+        _records(source, ASSESSMENT_COLUMNS, collector, on_row),
+        lambda cells, line: parse_assessment_row(cells, line=line, scheme=scheme, today=today),
+        lambda result, line: duplicates.check(result, line=line),
+        collector,
+    )
 
 
 def read_positions_csv(
@@ -85,19 +79,12 @@ def read_positions_csv(
     """Return every position in the file, or raise `ValidationReport` listing all problems."""
     collector = ProblemCollector(limit=limit)
     duplicates = DuplicatePositionCheck()
-    positions: list[PositionSpec] = []
-    for line, cells in _records(source, POSITION_COLUMNS, collector, on_row):
-        try:
-            position = parse_position_row(cells, line=line)
-        except ValidationReport as report:
-            collector.extend(report.problems)
-            continue
-        duplicate = duplicates.check(position, line=line)
-        if duplicate is not None:
-            collector.add(duplicate)
-        positions.append(position)
-    collector.raise_if_any()
-    return positions
+    return validate_each(
+        _records(source, POSITION_COLUMNS, collector, on_row),
+        lambda cells, line: parse_position_row(cells, line=line),
+        lambda position, line: duplicates.check(position, line=line),
+        collector,
+    )
 
 
 def _records(

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from .assessments import AssessmentResult, parse_assessment_mapping
-from .checking import FieldChecks
+from .checking import FieldChecks, object_checks
 from .errors import NO_VALUE, FieldError, Problem, ValidationReport, json_type_name
 from .fields import check_no_control_characters, is_blank, parse_past_date, parse_text
 from .nip import Nip, parse_nip
@@ -117,17 +117,6 @@ def parse_long_text(value: object, *, field: str, max_length: int = LONG_TEXT_MA
     return text
 
 
-def _object_checks(obj: object, fields: tuple[str, ...]) -> FieldChecks:
-    if not isinstance(obj, Mapping):
-        raise ValidationReport([Problem(f"expected a JSON object, got {json_type_name(obj)}")])
-    checks = FieldChecks()
-    unknown = f"unknown field; expected only {', '.join(fields)}"
-    for key in obj:
-        if key not in fields:
-            checks.fail(FieldError(str(key), NO_VALUE, unknown))
-    return checks
-
-
 def _parse_identifier(value: object, *, field: str) -> str:
     return parse_position_code(value, field=field)
 
@@ -162,7 +151,7 @@ def _parse_candidates(value: object, checks: FieldChecks, *, today: date) -> tup
 
 def parse_vacancy_mapping(obj: object, *, today: date) -> VacancyRequest:
     """Validate a vacancy body; raise `ValidationReport` listing every problem."""
-    checks = _object_checks(obj, VACANCY_FIELDS)
+    checks = object_checks(obj, VACANCY_FIELDS)
     assert isinstance(obj, Mapping)
     position = checks.take(lambda: _parse_identifier(obj.get("position"), field="position"))
     candidates = _parse_candidates(obj.get("candidates"), checks, today=today)
@@ -197,7 +186,7 @@ def _parse_optional_text(value: object, *, field: str) -> str | None:
 
 def parse_placement_mapping(obj: object, *, today: date) -> PlacementDecision:
     """Validate a placement decision body; raise `ValidationReport` listing every problem."""
-    checks = _object_checks(obj, PLACEMENT_FIELDS)
+    checks = object_checks(obj, PLACEMENT_FIELDS)
     assert isinstance(obj, Mapping)
     take = checks.take
     vacancy = take(lambda: _parse_identifier(obj.get("vacancy"), field="vacancy"))
@@ -244,7 +233,7 @@ def parse_correction_mapping(
     obj: object, *, today: date, scheme: Vocabulary = DEFAULT_POTENTIAL_SCHEME
 ) -> CorrectionRequest:
     """Validate a correction body; problems of the result are placed at ``result.<field>``."""
-    checks = _object_checks(obj, CORRECTION_FIELDS)
+    checks = object_checks(obj, CORRECTION_FIELDS)
     assert isinstance(obj, Mapping)
     supersedes = checks.take(lambda: _parse_seq(obj.get("supersedes"), field="supersedes"))
     reason = checks.take(lambda: parse_long_text(obj.get("reason"), field="reason"))
@@ -294,7 +283,7 @@ def _parse_any_date(value: object, *, field: str) -> date:
 
 def parse_check_mapping(obj: object, *, today: date) -> dict[str, Any]:
     """Validate a placement check body; return the decision fields the rules evaluate."""
-    checks = _object_checks(obj, CHECK_FIELDS)
+    checks = object_checks(obj, CHECK_FIELDS)
     assert isinstance(obj, Mapping)
     take = checks.take
     vacancy = take(lambda: _parse_identifier(obj.get("vacancy"), field="vacancy"))

@@ -7,14 +7,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .checking import FieldChecks, where
+from .checking import FieldChecks, object_checks, validate_each, where
 from .errors import (
     DEFAULT_PROBLEM_LIMIT,
-    NO_VALUE,
     FieldError,
     Problem,
     ProblemCollector,
-    ValidationReport,
     json_type_name,
 )
 from .fields import parse_text
@@ -25,7 +23,6 @@ POSITION_FIELDS: tuple[str, ...] = ("code", "title", "type", "unit", "min_rank",
 """Fields of a position in the JSON API."""
 
 _CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
-_UNKNOWN_FIELD = f"unknown field; expected only {', '.join(POSITION_FIELDS)}"
 
 
 @dataclass(frozen=True)
@@ -67,14 +64,8 @@ def parse_position_code(value: object, *, field: str = "code") -> str:
 
 def parse_position_mapping(obj: object, *, index: int) -> PositionSpec:
     """Validate one decoded JSON position; raise `ValidationReport` listing every problem."""
-    if not isinstance(obj, Mapping):
-        raise ValidationReport(
-            [Problem(f"expected a JSON object, got {json_type_name(obj)}", index=index)]
-        )
-    checks = FieldChecks()
-    for key in obj:
-        if key not in POSITION_FIELDS:
-            checks.fail(FieldError(str(key), NO_VALUE, _UNKNOWN_FIELD))
+    checks = object_checks(obj, POSITION_FIELDS, index=index)
+    assert isinstance(obj, Mapping)
     values = {name: obj.get(name) for name in POSITION_FIELDS}
     position = _build(
         values,
@@ -147,18 +138,10 @@ def parse_position_batch(
     objs: Sequence[object], *, limit: int = DEFAULT_PROBLEM_LIMIT
 ) -> list[PositionSpec]:
     """Validate a JSON array of positions as a whole; raise `ValidationReport` on any problem."""
-    collector = ProblemCollector(limit=limit)
     duplicates = DuplicatePositionCheck()
-    positions: list[PositionSpec] = []
-    for index, obj in enumerate(objs):
-        try:
-            position = parse_position_mapping(obj, index=index)
-        except ValidationReport as report:
-            collector.extend(report.problems)
-            continue
-        duplicate = duplicates.check(position, index=index)
-        if duplicate is not None:
-            collector.add(duplicate)
-        positions.append(position)
-    collector.raise_if_any()
-    return positions
+    return validate_each(
+        enumerate(objs),
+        lambda obj, index: parse_position_mapping(obj, index=index),
+        lambda position, index: duplicates.check(position, index=index),
+        ProblemCollector(limit=limit),
+    )
