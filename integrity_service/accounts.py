@@ -13,10 +13,12 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import click
+from flask import has_request_context, request
 from flask.cli import with_appcontext
-from sqlalchemy import LargeBinary, String, select
+from sqlalchemy import LargeBinary, String, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from integrity_service import db
@@ -105,15 +107,40 @@ def revoke_token(session: Session, *, name: str) -> bool:
     return True
 
 
-def find_token(session: Session, token: str) -> ApiToken | None:
-    """Return the stored token a presented one hashes to (revoked or not), or None."""
+_MEMO = "integrity.token_rows"
+_BY_HASH = text("SELECT name, role, token_hash, revoked_at FROM api_tokens WHERE token_hash = :h")
+
+
+class StoredToken(NamedTuple):
+    """What the API needs of a stored token: who it is, its role, and if it was revoked."""
+
+    name: str
+    role: str
+    token_hash: bytes
+    revoked_at: str | None
+
+
+def find_token(session: Session, token: str) -> StoredToken | None:
+    """Return the stored token a presented one hashes to (revoked or not), or None.
+
+    Within one request the answer is looked up once (the rate limiter and the
+    guard both ask); each new request reads it again, so a revocation holds at once.
+    """
+    memo = request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
+    if token not in memo:
+        memo[token] = _lookup_token(session, token)
+    found: StoredToken | None = memo[token]
+    return found
+
+
+def _lookup_token(session: Session, token: str) -> StoredToken | None:
     digest = token_hash(token)
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    row = session.execute(_BY_HASH, {"h": digest}).first()
     # The lookup already matched; the constant-time comparison keeps the decision
     # itself free of timing differences whatever the database does.
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
+    if row is None or not hmac.compare_digest(bytes(row.token_hash), digest):
         return None
-    return row
+    return StoredToken(row.name, row.role, bytes(row.token_hash), row.revoked_at)
 
 
 @click.command("create-token")

@@ -24,7 +24,8 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from integrity_service import db, records
+from integrity_service import db
+from integrity_service.case_parts import placement_body
 from integrity_service.checks import expected_reevaluation, findings_json
 from integrity_service.cli_support import requires_schema
 from integrity_service.gather import build_case
@@ -84,7 +85,7 @@ def _audit_entry(report: AuditReport, replay: Session, seq: int, kind: str, body
         case = build_case(replay, body, decision_seq=seq)
     else:
         report.checks += 1
-        case = build_case(replay, records.placement_body(replay, body), decision_seq=None)
+        case = build_case(replay, placement_body(replay, body), decision_seq=None)
     evaluation = evaluate(case, ruleset)
     report.findings += len(evaluation.findings)
     _compare(report, seq, f"{kind} verdict", body["verdict"], evaluation.verdict)

@@ -11,25 +11,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from integrity_service import records
+from integrity_service.case_parts import placement_body
+from integrity_service.check_facts import CHECK_TYPE, CheckFacts, check_facts, log_position
 from integrity_service.domain.assessments import AssessmentResult
 from integrity_service.gather import build_case
 from integrity_service.ledger_store import SqlLedger
-from integrity_service.ledger_tables import LedgerEntry
-from integrity_service.models import Finding, Placement, PlacementCheck
+from integrity_service.models import Finding, Placement
 from integrity_service.records import Recorded, RecordError
 from integrity_service.rule_state import (
     configured_ruleset,
     ensure_active,
-    latest_record,
     ruleset_by_hash,
 )
 from ledger.append import Draft, PreparedEntry
 from rules.engine import Evaluation, evaluate
 from rules.ruleset import RuleSet
+
+# Entries since an early evaluation that change its facts (see `early_check_holds`).
+_CHANGED_SINCE = text(
+    f"SELECT count(*) FROM ledger_entries WHERE seq >= :size AND type <> '{CHECK_TYPE}'"
+)
 
 
 def findings_json(evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -48,18 +53,24 @@ def outcome(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def _check_body(session: Session, decision: dict[str, Any], ruleset: RuleSet) -> dict[str, Any]:
-    """Return the body of the check entry: the proposed decision and the rules' answer."""
-    body = records.placement_body(session, decision)
-    evaluation = evaluate(build_case(session, body, decision_seq=None), ruleset)
-    return {
-        "vacancy": body["vacancy"],
-        "nip": body["nip"],
-        "decided_by": body.get("decided_by"),
-        "decided_on": body["decided_on"],
-        "kind": body["kind"],
-        **outcome(evaluation),
-    }
+def _check_body(facts: CheckFacts, ruleset: RuleSet) -> dict[str, Any]:
+    """Return the body of the check entry: the proposed decision and the rules' answer.
+
+    The answer is kept with the facts, per rule set: it depends on nothing else.
+    """
+    answer = facts.answers.get(ruleset.hash)
+    if answer is None:
+        body = facts.body
+        answer = {
+            "vacancy": body["vacancy"],
+            "nip": body["nip"],
+            "decided_by": body.get("decided_by"),
+            "decided_on": body["decided_on"],
+            "kind": body["kind"],
+            **outcome(evaluate(facts.case, ruleset)),
+        }
+        facts.answers[ruleset.hash] = answer
+    return dict(answer)
 
 
 @dataclass(frozen=True)
@@ -79,45 +90,27 @@ def evaluate_check_early(
     None if the early answer cannot be used: the rule set is not yet the active one
     (activating it is a write), or the check is refused (the locked path says why).
     """
-    size = SqlLedger(session).size()  # first: every fact read below is as of >= size
-    latest = latest_record(session)
-    if latest is None or latest.hash != ruleset.hash:
-        return None
+    position = log_position(session)  # every fact below is as of this snapshot
     try:
-        check = _check_body(session, decision, ruleset)
+        facts = check_facts(session, decision, position)
     except RecordError:
         return None
-    return EarlyCheck(dict(decision), size, check)
+    if facts.ruleset_hash != ruleset.hash:
+        return None
+    return EarlyCheck(dict(decision), position.size, _check_body(facts, ruleset))
 
 
 def early_check_holds(session: Session, early: EarlyCheck, decision: dict[str, Any]) -> bool:
     """Tell whether the entries appended since the early evaluation leave its answer unchanged.
 
-    A check's facts (``placement_body``, ``build_case``, the active rule set) change only
-    with entries other than placement checks, or with checks of the same vacancy and NIP
-    (the case's ``checks``). If every entry since is a check of another pair, the case
-    is exactly the one the lock would see, so is the answer; ``audit`` replays each check
-    at its seq and reports any difference. Runs under the write lock.
+    A check's facts (`check_facts`: the placement body, the case, the active rule set)
+    change only with entries other than placement checks. If every entry since is a
+    check, the facts are exactly those the lock would see, so is the answer; ``audit``
+    replays each check at its seq and reports any difference. Runs under the write lock.
     """
     if early.decision != decision:
         return False
-    others = (
-        select(func.count())
-        .select_from(LedgerEntry)
-        .where(LedgerEntry.seq >= early.size, LedgerEntry.type != "placement.checked")
-        .scalar_subquery()
-    )
-    same_pair = (
-        select(func.count())
-        .select_from(PlacementCheck)
-        .where(
-            PlacementCheck.seq >= early.size,
-            PlacementCheck.vacancy_id == decision["vacancy"],
-            PlacementCheck.nip == decision["nip"],
-        )
-        .scalar_subquery()
-    )
-    return session.execute(select(others + same_pair)).scalar_one() == 0
+    return session.execute(_CHANGED_SINCE, {"size": early.size}).scalar_one() == 0
 
 
 def check_placement(
@@ -132,15 +125,15 @@ def check_placement(
         check = early.check
     else:
         ruleset = ensure_active(session, configured_ruleset(), actor=actor)
-        check = _check_body(session, decision, ruleset)
-    entries = records.append(session, [Draft("placement.checked", actor, check)])
+        check = _check_body(check_facts(session, decision, log_position(session)), ruleset)
+    entries = records.append(session, [Draft(CHECK_TYPE, actor, check)])
     return Recorded(entries, check)
 
 
 def decide_placement(session: Session, decision: dict[str, Any], *, actor: str) -> Recorded:
     """Evaluate and record a placement; refuse a deviation that carries no justification."""
     ruleset = ensure_active(session, configured_ruleset(), actor=actor)
-    body = records.placement_body(session, decision)
+    body = placement_body(session, decision)
     seq = SqlLedger(session).size()  # the seq this decision gets: the write lock is held
     evaluation = evaluate(build_case(session, body, decision_seq=seq), ruleset)
     justification = (decision.get("justification") or "").strip()

@@ -28,7 +28,13 @@ def initialise() -> tuple[NoteSigner, bool]:
     """Create the schema and, if absent, the signing key; return the signer and if it is new."""
     from integrity_service import models  # noqa: F401  (registers every table)
 
-    db.Base.metadata.create_all(db.engine())
+    engine = db.engine()
+    db.Base.metadata.create_all(engine)
+    # create_all adds missing tables only: add the indexes a newer version brought too.
+    with engine.begin() as connection:
+        for table in db.Base.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)
     return keys.create_key_file(current_app.config["KEY_FILE"], current_app.config["LOG_ORIGIN"])
 
 

@@ -7,37 +7,15 @@ re-evaluated), so a decision's findings are recomputed from the same facts.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from integrity_service.facts import assessment_fact
-from integrity_service.models import (
-    Assessment,
-    Candidate,
-    Person,
-    Placement,
-    PlacementCheck,
-    Position,
-    Ranking,
-    Relation,
-    Vacancy,
-)
-from integrity_service.records import RecordError, not_found
-from rules.facts import (
-    CheckFact,
-    PersonFact,
-    PlacementCase,
-    PlacementFact,
-    PositionFact,
-    RankedCandidate,
-    RankingFact,
-    RelationFact,
-    VacancyFact,
-)
+from integrity_service.case_parts import PersonPart, VacancyPart, person_part, vacancy_part
+from integrity_service.models import Placement, Relation
+from rules.facts import CheckFact, PlacementCase, PlacementFact, RelationFact
 
 # The longest window any rule looks back over (MERIT-012: 12 months), with margin.
 HISTORY_DAYS = 400
@@ -59,34 +37,6 @@ def placement_fact(row: Placement) -> PlacementFact:
     )
 
 
-# Parsed rankings by (vacancy, seq, the stored JSON text): a ranking of thousands of
-# candidates is parsed once per process, not once per check. The text is part of the
-# key, so a hit is exact whatever database (or audit replay) the row comes from.
-_RANKINGS: dict[tuple[str, int, str], RankingFact] = {}
-_RANKINGS_KEPT = 32
-
-
-def _latest_ranking(session: Session, vacancy_id: str, *, before: int) -> RankingFact | None:
-    """Return the vacancy's latest ranking published before seq ``before``, if any."""
-    row = session.execute(
-        select(Ranking.seq, cast(Ranking.entries, Text))
-        .where(Ranking.vacancy_id == vacancy_id, Ranking.seq < before)
-        .order_by(Ranking.seq.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    key = (vacancy_id, row[0], row[1])
-    fact = _RANKINGS.get(key)
-    if fact is None:
-        entries = tuple(RankedCandidate.from_json_obj(entry) for entry in json.loads(row[1]))
-        fact = RankingFact(vacancy_id=vacancy_id, entries=entries, seq=row[0])
-        if len(_RANKINGS) >= _RANKINGS_KEPT:
-            _RANKINGS.clear()
-        _RANKINGS[key] = fact
-    return fact
-
-
 # Only the columns the facts need: no ORM objects, and no JSON (a check's findings) parsed.
 _PLACEMENT_FACT_COLUMNS = (
     Placement.seq,
@@ -100,11 +50,9 @@ _PLACEMENT_FACT_COLUMNS = (
     Placement.kind,
     Placement.approval_reference,
 )
-_CHECK_FACT_COLUMNS = (
-    PlacementCheck.seq,
-    PlacementCheck.vacancy_id,
-    PlacementCheck.nip,
-    PlacementCheck.verdict,
+_PAIR_CHECKS = text(
+    "SELECT seq, verdict FROM placement_checks"
+    " WHERE vacancy_id = :vacancy AND nip = :nip AND seq < :before ORDER BY seq"
 )
 _PLACEMENT_FACT_NAMES = tuple(column.key for column in _PLACEMENT_FACT_COLUMNS)
 # A check's history is every placement of the last 400 days: the same rows for every
@@ -124,54 +72,43 @@ def _history_fact(values: tuple[Any, ...]) -> PlacementFact:
 
 
 def build_case(
-    session: Session, decision: dict[str, Any], *, decision_seq: int | None
+    session: Session,
+    decision: dict[str, Any],
+    *,
+    decision_seq: int | None,
+    with_checks: bool = True,
+    part: VacancyPart | None = None,
+    person: PersonPart | None = None,
+    relations: tuple[RelationFact, ...] | None = None,
+    history: tuple[PlacementFact, ...] | None = None,
 ) -> PlacementCase:
     """Return the case of a proposed (seq None) or recorded decision, as of that decision.
 
     ``decision`` holds the body fields of a placement (vacancy, nip, decided_on,
-    decided_by, kind, approval_reference, from_position).
+    decided_by, kind, approval_reference, from_position). ``part`` is the
+    vacancy's `vacancy_part` as of the decision, ``person`` the appointee's
+    `person_part`, ``relations`` its
+    `relations_before` and ``history`` its `history_before`, if the caller has
+    them. Without ``with_checks`` the case's earlier checks are left empty
+    (`pair_checks`).
     """
-    vacancy = session.get(Vacancy, decision["vacancy"])
-    if vacancy is None:
-        raise not_found("vacancy", decision["vacancy"])
-    position = session.get(Position, vacancy.position_code)
-    assert position is not None  # vacancies are only opened for defined positions
-    person = session.get(Person, decision["nip"])
-    if person is None:
-        raise RecordError(
-            422,
-            "Unknown appointee",
-            f"NIP {decision['nip']} has no recorded assessment, so its golongan and scores "
-            "are unknown; record the person's assessment result first",
-            errors=[{"index": None, "field": "nip", "message": "no recorded assessment"}],
-        )
     before = decision_seq if decision_seq is not None else 2**62
+    if part is None:
+        part = vacancy_part(session, decision["vacancy"], before=before)
+    vacancy, position = part.vacancy, part.position
+    if person is None:
+        person = person_part(session, decision["nip"])
     decided_on = date.fromisoformat(decision["decided_on"])
-    candidates = session.scalars(
-        select(Candidate.nip).where(Candidate.vacancy_id == vacancy.id).order_by(Candidate.position)
-    )
-    ranking = _latest_ranking(session, vacancy.id, before=before)
-    assessments = session.scalars(select(Assessment).where(Assessment.nip == person.nip))
-    relations = session.scalars(select(Relation).where(Relation.seq < before))
-    history = session.execute(
-        select(*_PLACEMENT_FACT_COLUMNS).where(
-            Placement.seq < before,
-            Placement.decided_on >= decided_on - timedelta(days=HISTORY_DAYS),
-            Placement.decided_on <= decided_on,
-        )
-    )
-    checks = session.execute(
-        select(*_CHECK_FACT_COLUMNS).where(
-            PlacementCheck.vacancy_id == vacancy.id,
-            PlacementCheck.nip == person.nip,
-            PlacementCheck.seq < before,
-        )
-    )
+    decision_nip = person.person.nip
+    if relations is None:
+        relations = relations_before(session, before=before)
+    if history is None:
+        history = history_before(session, decided_on, before=before)
     return PlacementCase(
         decision=PlacementFact(
             seq=decision_seq,
             vacancy_id=vacancy.id,
-            nip=person.nip,
+            nip=decision_nip,
             position_code=position.code,
             unit=position.unit,
             from_position=decision.get("from_position"),
@@ -180,30 +117,48 @@ def build_case(
             kind=decision["kind"],
             approval_reference=decision.get("approval_reference"),
         ),
-        position=PositionFact(
-            code=position.code,
-            unit=position.unit,
-            type=position.type,
-            min_rank=position.min_rank,
-            standard=position.standard,
-            seq=position.seq,
+        position=position,
+        vacancy=vacancy,
+        ranking=part.ranking,
+        assessments=person.assessments,
+        person=person.person,
+        relations=relations,
+        history=history,
+        checks=(
+            pair_checks(session, vacancy.id, person.person.nip, before=before)
+            if with_checks
+            else ()
         ),
-        vacancy=VacancyFact(
-            id=vacancy.id,
-            position_code=position.code,
-            candidates=tuple(candidates),
-            opened_on=vacancy.opened_on,
-            seq=vacancy.seq,
-        ),
-        ranking=ranking,
-        assessments=tuple(assessment_fact(row) for row in assessments),
-        person=PersonFact(nip=person.nip, rank=person.rank, seq=person.seq),
-        relations=tuple(
-            RelationFact(seq=row.seq, a=row.a, b=row.b, kind=row.kind) for row in relations
-        ),
-        history=tuple(_history_fact(tuple(row)) for row in history),
-        checks=tuple(
-            CheckFact(seq=seq, vacancy_id=vacancy_id, nip=nip, verdict=verdict)
-            for seq, vacancy_id, nip, verdict in checks
-        ),
+    )
+
+
+def relations_before(session: Session, *, before: int) -> tuple[RelationFact, ...]:
+    """Return every relation declared before seq ``before``."""
+    rows = session.execute(
+        select(Relation.seq, Relation.a, Relation.b, Relation.kind)
+        .where(Relation.seq < before)
+        .order_by(Relation.seq)
+    )
+    return tuple(RelationFact(seq=seq, a=a, b=b, kind=kind) for seq, a, b, kind in rows)
+
+
+def history_before(session: Session, decided_on: date, *, before: int) -> tuple[PlacementFact, ...]:
+    """Return the placements recorded before seq ``before`` in the rules' look-back window."""
+    rows = session.execute(
+        select(*_PLACEMENT_FACT_COLUMNS).where(
+            Placement.seq < before,
+            Placement.decided_on >= decided_on - timedelta(days=HISTORY_DAYS),
+            Placement.decided_on <= decided_on,
+        )
+    )
+    return tuple(_history_fact(tuple(row)) for row in rows)
+
+
+def pair_checks(
+    session: Session, vacancy_id: str, nip: str, *, before: int
+) -> tuple[CheckFact, ...]:
+    """Return the recorded checks of one vacancy and appointee before seq ``before``."""
+    rows = session.execute(_PAIR_CHECKS, {"vacancy": vacancy_id, "nip": nip, "before": before})
+    return tuple(
+        CheckFact(seq=seq, vacancy_id=vacancy_id, nip=nip, verdict=verdict) for seq, verdict in rows
     )

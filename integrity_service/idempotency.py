@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Integer, String, Text, insert, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from integrity_service.db import Base
@@ -35,6 +35,12 @@ class KeyReusedError(Exception):
         super().__init__(f"{HEADER} {key!r} was already used for a different request")
         self.key = key
         self.first_request = first_request
+
+
+_LOOKUP = text(
+    "SELECT request_hash, request_line, status, body FROM idempotency_keys"
+    " WHERE token_name = :token AND key = :key"
+)
 
 
 class IdempotencyRecord(Base):
@@ -90,7 +96,7 @@ def replay(
     session: Session, *, token_name: str, key: str, fingerprint: str
 ) -> StoredResponse | None:
     """Return the stored response of this key, None if unused; raise if used differently."""
-    row = session.get(IdempotencyRecord, (token_name, key))
+    row = session.execute(_LOOKUP, {"token": token_name, "key": key}).first()
     if row is None:
         return None
     if row.request_hash != fingerprint:
@@ -108,14 +114,16 @@ def remember(
     response: StoredResponse,
 ) -> None:
     """Store the response of a write under its key, in the write's transaction."""
-    session.add(
-        IdempotencyRecord(
-            token_name=token_name,
-            key=key,
-            request_hash=fingerprint,
-            request_line=request_line[:300],
-            status=response.status,
-            body=response.body,
-            created_at=utc_now_text(),
-        )
+    # Core, not an ORM object: one of these rides along with most API writes.
+    session.connection().execute(
+        insert(IdempotencyRecord.__table__),
+        {
+            "token_name": token_name,
+            "key": key,
+            "request_hash": fingerprint,
+            "request_line": request_line[:300],
+            "status": response.status,
+            "body": response.body,
+            "created_at": utc_now_text(),
+        },
     )

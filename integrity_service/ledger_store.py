@@ -10,7 +10,7 @@ import functools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,6 @@ from integrity_service.ledger_tables import LedgerCheckpoint, LedgerEntry, Ledge
 from ledger.append import Draft, LogHead, PreparedEntry, prepare_entries
 from ledger.checkpoint import Checkpoint
 from ledger.entry import utc_now_text
-from ledger.errors import StorageError
 from ledger.note import NoteSigner
 from ledger.store import Node, node_from_blob
 from ledger.tree import Frontier, consistency_proof, inclusion_proof, root_hash
@@ -45,8 +44,8 @@ class SqlLedger:
     # -- reading ---------------------------------------------------------------
     def size(self) -> int:
         """Return the number of entries in the log."""
-        last = self.session.scalar(select(func.max(LedgerEntry.seq)))
-        return 0 if last is None else last + 1
+        last = self._fetch("SELECT max(seq) FROM ledger_entries", ())[0][0]
+        return 0 if last is None else int(last) + 1
 
     def _connection(self) -> Connection:
         """Return the session's connection, autoflushed first as an ORM query would be."""
@@ -95,15 +94,13 @@ class SqlLedger:
 
     def head(self) -> LogHead:
         """Return the log head (frontier and last commitment) to chain new entries onto."""
-        size = self.size()
+        rows = self._fetch(
+            "SELECT seq, commitment FROM ledger_entries ORDER BY seq DESC LIMIT 1", ()
+        )
+        size = int(rows[0][0]) + 1 if rows else 0
         head = LogHead(Frontier.load(size, self))
         if size:
-            last = self.session.scalar(
-                select(LedgerEntry.commitment).where(LedgerEntry.seq == size - 1)
-            )
-            if last is None:
-                raise StorageError(f"entry {size - 1} is missing")
-            head.last_commitment = last
+            head.last_commitment = bytes(rows[0][1])
         return head
 
     def root(self, size: int) -> bytes:

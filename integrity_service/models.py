@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from integrity_service.db import Base
@@ -155,6 +155,9 @@ class PlacementCheck(Base):
     verdict: Mapped[str] = mapped_column(String(32))
     ruleset_hash: Mapped[str] = mapped_column(String(64))
     findings: Mapped[list[Any]] = mapped_column(JSON)
+
+    # The earlier checks of one vacancy and appointee (MERIT-013, check_facts.py).
+    __table_args__ = (Index("ix_placement_checks_pair", "vacancy_id", "nip", "seq"),)
 
 
 class Finding(Base):

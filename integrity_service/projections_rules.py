@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from integrity_service import casework
@@ -27,17 +28,20 @@ def relation_declared(session: Session, seq: int, _time: str, body: Body) -> Non
 
 def placement_checked(session: Session, seq: int, _time: str, body: Body) -> None:
     """Project a placement check and its answer."""
-    session.add(
-        PlacementCheck(
-            seq=seq,
-            vacancy_id=body["vacancy"],
-            nip=body["nip"],
-            decided_by=body.get("decided_by"),
-            decided_on=date.fromisoformat(body["decided_on"]),
-            verdict=body["verdict"],
-            ruleset_hash=body["ruleset_hash"],
-            findings=body["findings"],
-        )
+    # A Core insert on the session's connection, not an ORM object: checks are the most
+    # frequent write. Nothing is pending in the session that this row could depend on.
+    session.connection().execute(
+        insert(PlacementCheck.__table__),
+        {
+            "seq": seq,
+            "vacancy_id": body["vacancy"],
+            "nip": body["nip"],
+            "decided_by": body.get("decided_by"),
+            "decided_on": date.fromisoformat(body["decided_on"]),
+            "verdict": body["verdict"],
+            "ruleset_hash": body["ruleset_hash"],
+            "findings": body["findings"],
+        },
     )
 
 

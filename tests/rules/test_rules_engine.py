@@ -209,3 +209,21 @@ def test_the_rules_package_imports_no_web_database_or_ledger_code():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {},
+        {"vacancy": make_vacancy(candidates=OTHERS)},  # not a candidate
+        {"ranking": None},  # no ranking
+        {"person": make_person(rank="II/a")},  # below the minimum rank
+    ],
+)
+def test_a_proposed_decision_reads_no_earlier_checks(variant):
+    """The service keeps a check's answer per ledger prefix; checks must not change it."""
+    proposed = make_placement(seq=None)
+    checks = [make_check(90, "violation"), make_check(91, "compliant", nip=OTHERS[0])]
+    without = run(make_case(decision=proposed, **variant))
+    with_checks = run(make_case(decision=proposed, checks=checks, **variant))
+    assert with_checks == without
