@@ -111,7 +111,11 @@ def revoke_token(name: str) -> Response:
 @bp.post("/admin/users/<username>/active")
 @roles_required(*ADMINS)
 def set_user_active(username: str) -> Response:
-    """Deactivate a user (signed out at their next request) or reactivate one."""
+    """Deactivate a user (their web sessions are revoked at once) or reactivate one.
+
+    The revocation happens in the same transaction as the change: see
+    `integrity_service.users.WebSession` (a reactivated user signs in afresh).
+    """
     active = request.form.get("active") == "1"
     if username == signed_in_user().username and not active:
         flash(

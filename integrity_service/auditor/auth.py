@@ -1,6 +1,13 @@
-"""Signing in and out: a generic error on any failure, attempts limited per address and name."""
+"""Signing in and out: a generic error on any failure, attempts limited per address and name.
+
+Each sign-in opens a web session recorded on the server (`integrity_service.users.WebSession`);
+signing out revokes it, so the old cookie signs no one in afterwards.
+"""
 
 from __future__ import annotations
+
+import math
+import time
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
@@ -16,9 +23,17 @@ from integrity_service.auditor.access import (
     home_endpoint,
     roles_required,
     safe_next,
+    signed_in_user,
 )
 from integrity_service.problems import Problem
-from integrity_service.users import authenticate, cookie_is_secure, limiter, normalise_username
+from integrity_service.users import (
+    authenticate,
+    cookie_is_secure,
+    end_web_session,
+    limiter,
+    normalise_username,
+    start_web_session,
+)
 
 
 def _login_limit() -> str:
@@ -49,8 +64,11 @@ def login() -> Response | str:
         with db.sessions()() as write, write.begin():
             user = authenticate(write, username, request.form.get("password", ""))
         if user is not None:
+            # Its own transaction, opened by a write (a SQLite read-then-write could fail busy).
+            with db.sessions()() as write, write.begin():
+                start_web_session(write, user)
             lang = session.get("lang")
-            session.clear()  # a fresh session for the signed-in user
+            session.clear()  # a fresh session for the signed-in user (no fixation)
             if lang:
                 session["lang"] = lang
             login_user(user)
@@ -69,7 +87,9 @@ def login() -> Response | str:
 @bp.post("/logout")
 @roles_required(*READERS, *SUBMITTERS)
 def logout() -> Response:
-    """Sign out and return to the sign-in page."""
+    """Sign out: revoke this web session (a copy of its cookie stops working too)."""
+    with db.sessions()() as write, write.begin():
+        end_web_session(write, signed_in_user().get_id())
     lang = session.get("lang")
     logout_user()
     session.clear()
@@ -78,13 +98,24 @@ def logout() -> Response:
     return redirect(url_for("auditor.login"))
 
 
+def _retry_after() -> int:
+    """Return the whole seconds until the breached limit's window resets (at least 1)."""
+    breached = limiter.current_limit
+    if breached is None:
+        return 60
+    reset_time = breached.window[0]  # when the window ends (not reset_at: that adds 1)
+    return max(1, math.ceil(reset_time - time.time()))
+
+
 @bp.app_errorhandler(RateLimitExceeded)
 def too_many_attempts(_error: RateLimitExceeded) -> Response:
-    """Answer a refused sign-in attempt; the limiter adds the Retry-After header."""
-    return errors.answer(
+    """Answer a refused sign-in attempt with Retry-After (only a 429 carries one)."""
+    response = errors.answer(
         Problem(
             429,
             gettext("Too many attempts"),
             gettext("Too many sign-in attempts. Wait a minute, then try again."),
         )
     )
+    response.headers["Retry-After"] = str(_retry_after())
+    return response

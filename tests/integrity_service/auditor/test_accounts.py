@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from integrity_service import db
 from integrity_service.users import User
@@ -138,6 +139,35 @@ def test_sign_in_attempts_are_limited_per_username(web_app: Flask) -> None:
     refused = sign_in(client, "AUDITOR", "wrong password!")
     assert refused.status_code == 429 and "Retry-After" in refused.headers
     assert sign_in(client, "admin").status_code == 302  # another name from that address
+
+
+def _rate_limit_headers(response: TestResponse) -> list[str]:
+    return [name for name, _ in response.headers if name == "Retry-After" or "RateLimit" in name]
+
+
+def test_only_a_refused_sign_in_carries_retry_after(web_app: Flask) -> None:
+    web_app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    client = web_app.test_client()
+    assert _rate_limit_headers(client.get("/audit/login")) == []
+    failed = sign_in(client, "auditor", "wrong password!")
+    assert failed.status_code == 200 and _rate_limit_headers(failed) == []
+    signed_in = sign_in(client, "auditor")
+    assert signed_in.status_code == 302 and _rate_limit_headers(signed_in) == []
+    client = web_app.test_client()
+    assert sign_in(client, "auditor", "wrong password!").status_code == 200
+    refused = sign_in(client, "auditor", "wrong password!")
+    assert refused.status_code == 429
+    retry_after = refused.headers["Retry-After"]
+    assert retry_after.isdigit() and 1 <= int(retry_after) <= 60
+    assert refused.headers.getlist("Retry-After") == [retry_after]
+    json_refused = client.post(
+        "/audit/login",
+        data={"username": "auditor", "csrf_token": csrf_token(client)},
+        headers={"Accept": "application/json"},
+    )
+    assert json_refused.status_code == 429
+    assert json_refused.mimetype == "application/problem+json"
+    assert 1 <= int(json_refused.headers["Retry-After"]) <= 60
 
 
 def test_session_cookie_flags(web_app: Flask) -> None:

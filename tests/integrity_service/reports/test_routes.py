@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from integrity_service import db
-from integrity_service.users import User, create_user
+from integrity_service.users import User, create_user, start_web_session
 
 PASSWORD = "correct horse battery staple"
 
@@ -23,10 +23,12 @@ def _client(app: Flask, role: str | None) -> FlaskClient:
         return client
     username = f"report-{role}"
     with app.app_context(), db.sessions()() as session, session.begin():
-        if session.get(User, username) is None:
-            create_user(session, username=username, role=role, password=PASSWORD)
+        user = session.get(User, username)
+        if user is None:
+            user = create_user(session, username=username, role=role, password=PASSWORD)
+        session_id = start_web_session(session, user)
     with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = username
+        flask_session["_user_id"] = session_id
         flask_session["_fresh"] = True
     return client
 

@@ -15,7 +15,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from integrity_service.accounts import ROLE_PERMISSIONS
-from tests.integrity_service.security.world import PEOPLE, World
+from tests.integrity_service.security.world import PEOPLE, World, session_cookie
 
 PUBLIC = "public"  # anyone, no credentials
 API_TOKEN = "api-token"  # a bearer token; its role must grant read (GET) or write (others)
@@ -132,7 +132,11 @@ def send(world: World, actor: Actor, route: Route) -> TestResponse:
         headers["Authorization"] = f"Bearer {world.tokens[actor.role]}"
     if actor.kind == "session":
         assert actor.role is not None
-        client.set_cookie(world.app.config["SESSION_COOKIE_NAME"], world.cookies[actor.role])
+        cookie = world.cookies[actor.role]
+        if route.rule.endpoint == "auditor.logout":
+            # Signing out ends the session for good: sign out of a session of its own.
+            cookie = session_cookie(world.app, world.usernames[actor.role])
+        client.set_cookie(world.app.config["SESSION_COOKIE_NAME"], cookie)
     body: dict[str, object] = {}
     if route.method not in READ_METHODS:
         body = {"json": {}} if route.path.startswith("/api/") else {"data": {}}

@@ -140,8 +140,9 @@ def _record(app: Flask, payload: str) -> Injected:
         world.checkpoint_size = stored.size
     if HAS_USERS:
         for role in ("admin", "auditor"):
-            add_user_quickly(app, f"inj-{role}", role)
-            world.cookies[role] = session_cookie(app, f"inj-{role}")
+            world.usernames[role] = f"inj-{role}"
+            add_user_quickly(app, world.usernames[role], role)
+            world.cookies[role] = session_cookie(app, world.usernames[role])
     return injected
 
 

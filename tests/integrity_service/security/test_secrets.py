@@ -135,6 +135,28 @@ def test_passwords_are_stored_as_argon2_and_never_logged(app: Flask) -> None:
 
 
 @pytest.mark.skipif(not HAS_USERS, reason="no web users yet")
+def test_web_session_ids_are_stored_only_as_hashes_and_never_logged(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    runner.invoke(
+        args=["create-user", "--username", "sec-web", "--role", "auditor", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    client = app.test_client()
+    with every_log_line() as lines:
+        assert sign_in(client, "sec-web") == 302
+        assert client.get("/audit/findings", buffered=True).status_code == 200
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    session_id = serializer.loads(cookie.value)["_user_id"]
+    assert session_id != "sec-web"
+    assert not any(session_id in line or cookie.value in line for line in lines)
+    stored = database_bytes(app)
+    assert session_id.encode() not in stored
+    assert hashlib.sha256(session_id.encode()).digest() in stored
+
+
+@pytest.mark.skipif(not HAS_USERS, reason="no web users yet")
 def test_tokens_made_and_revoked_on_the_admin_page(app: Flask) -> None:
     if "auditor.create_token" not in app.view_functions:
         pytest.skip("no admin page for tokens yet")

@@ -110,12 +110,18 @@ def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> int
 
 
 def session_cookie(app: Flask, username: str) -> str:
-    """Return the value of a session cookie of ``username`` signed in (as Flask-Login's
-    own test client makes one), without the cost of a password check.
+    """Return the value of a session cookie of ``username`` signed in (a web session
+    recorded as sign-in records one), without the cost of a password check.
     """
+    from integrity_service.users import User, start_web_session
+
+    with app.app_context(), db.sessions()() as write, write.begin():
+        user = write.get(User, username)
+        assert user is not None, f"no user {username!r}"
+        session_id = start_web_session(write, user)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = username
+        session["_user_id"] = session_id
         session["_fresh"] = True
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert cookie is not None
