@@ -10,6 +10,13 @@ from flask.cli import with_appcontext
 
 from integrity_service import db, keys
 from integrity_service.cli_support import requires_schema
+from integrity_service.key_rotation import sign_checkpoint
+from integrity_service.key_rotation_cli import (
+    next_signer_or_exit,
+    rotate_key_group,
+    signers_or_exit,
+    trust_lines,
+)
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.witness_cli import ask_witnesses
 from ledger.errors import FormatError
@@ -56,14 +63,21 @@ def init_db_command() -> None:
 @with_appcontext
 @requires_schema
 def checkpoint_command() -> None:
-    """Sign a checkpoint for the current tree size, if it grew; then ask the witnesses."""
+    """Sign a checkpoint for the current tree size, if it grew; then ask the witnesses.
+
+    During a key rotation's overlap (INTEGRITY_NEXT_KEY_FILE set) both keys sign it.
+    """
     signer = _load_signer_or_exit()
+    following = next_signer_or_exit()
     with db.write_session(db.sessions()) as session:
-        stored = SqlLedger(session).sign_checkpoint(signer)
+        signers = signers_or_exit(session, signer, following)
+        stored = sign_checkpoint(session, signers)
     if stored is None:
         click.echo("tree did not grow; no new checkpoint")
     else:
         click.echo(f"signed checkpoint at size {stored.size}")
+        if len(signers) > 1:
+            click.echo("signed by the old and the new key (key rotation overlap)")
         click.echo(stored.note, nl=False)
     ask_witnesses()  # outside the write lock; a failed witness never loses the checkpoint
 
@@ -71,7 +85,12 @@ def checkpoint_command() -> None:
 @click.command("verify")
 @with_appcontext
 @requires_schema
-@click.option("--key", "key_text", help="Verifier key to check against (default: the key file).")
+@click.option(
+    "--key",
+    "key_text",
+    help="Verifier key to trust (default: the key file's); after a key rotation the original "
+    "key or a later announced one.",
+)
 def verify_command(key_text: str | None) -> None:
     """Recompute every commitment, link, tree hash, checkpoint root and signature."""
     if key_text:
@@ -104,6 +123,8 @@ def verify_command(key_text: str | None) -> None:
         click.echo("", err=True)
     for problem in report.problems:
         click.echo(f"FAIL {problem}", err=True)
+    for line in trust_lines(report):
+        click.echo(line)
     if report.redacted:
         click.echo(f"redacted entries (body erased, commitment kept): {report.redacted}")
     click.echo(
@@ -133,6 +154,7 @@ def init_app(app: Flask) -> None:
         init_db_command,
         checkpoint_command,
         verify_command,
+        rotate_key_group,
         demo_command,
         import_assessments_command,
         import_positions_command,

@@ -21,6 +21,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # "stdout"; empty: no handler is added, configure the logger yourself.
         "REQUEST_LOG": "stderr",
         "KEY_FILE": os.path.join(instance_path, "signing.key"),
+        # During a key rotation's overlap: the new key file 'rotate-key begin' created;
+        # 'checkpoint' then signs with both keys. Unset it after 'rotate-key finish'.
+        "NEXT_KEY_FILE": None,
         "LOG_ORIGIN": "bkpsdm.example.go.id/ledger",
         "SECRET_KEY": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

@@ -15,25 +15,30 @@ import click
 
 from ledger.cosignature import CosignatureVerifier
 from ledger.errors import FormatError
-from ledger.note import NoteVerifier
 from ledger.receipt import verify_receipt
-from ledger.receipt_cli import print_report, read_key_argument
+from ledger.receipt_cli import print_report, read_key_argument, read_key_list
 
 
 @click.command("verify-receipt")
 @click.argument("receipt_file", metavar="RECEIPT.json", type=click.File("r", encoding="utf-8"))
-@click.option("--key", "key_text", required=True, help="The log's verifier key (text or file).")
+@click.option(
+    "--key",
+    "key_texts",
+    required=True,
+    multiple=True,
+    help="The log's verifier key or key list (/public/keys), as text or file; repeatable.",
+)
 @click.option("--witness", "witness_keys", multiple=True, help="A witness's vkey (repeatable).")
 @click.option("--quorum", type=click.IntRange(min=0), help="Witnesses needed (default: all).")
 def verify_receipt_command(
     receipt_file: IO[str],
-    key_text: str,
+    key_texts: tuple[str, ...],
     witness_keys: tuple[str, ...],
     quorum: int | None,
 ) -> None:
     """Verify RECEIPT.json offline: commitment, entry, signature, inclusion, witnesses."""
     try:
-        key = NoteVerifier.from_text(read_key_argument(key_text))
+        key = read_key_list(key_texts)
     except (FormatError, OSError) as exc:
         raise click.BadParameter(str(exc), param_hint="--key") from exc
     try:

@@ -45,11 +45,16 @@ class Checkpoint:
             raise FormatError(f"checkpoint root must be {HASH_SIZE} bytes, not {len(root)}")
         return cls(origin, int(size_text), root)
 
-    def sign(self, signer: NoteSigner) -> str:
-        """Return the signed checkpoint note."""
-        if signer.name != self.origin:
-            raise FormatError(f"key name {signer.name!r} differs from origin {self.origin!r}")
-        return sign_note(self.to_text(), [signer])
+    def sign(self, signer: NoteSigner, *more: NoteSigner) -> str:
+        """Return the signed checkpoint note: one signature line per signer, in order.
+
+        Several signers sign during a key rotation's overlap (:mod:`ledger.keyset`).
+        """
+        signers = [signer, *more]
+        for each in signers:
+            if each.name != self.origin:
+                raise FormatError(f"key name {each.name!r} differs from origin {self.origin!r}")
+        return sign_note(self.to_text(), signers)
 
 
 def open_checkpoint(note: str, verifier: NoteVerifier) -> Checkpoint:

@@ -7,10 +7,10 @@ A receipt is the JSON object the service hands out for an entry (a document
      "commitment": "<base64 C>", "log": "<origin>", "checkpoint": "<signed note>" | null,
      "inclusion_proof": {"index": 12, "size": 70, "proof": ["<base64 hash>", ...]} | null}
 
-It is checked with the log's verifier key (``<name>+<hex id>+<base64(0x01 || key)>``)
-and, optionally, witness keys and a quorum. The checks, in order, each named
-(the browser checker uses the same names) and each reported as ``pass``,
-``fail`` or ``skip``:
+It is checked with the log's verifier key (``<name>+<hex id>+<base64(0x01 || key)>``) or
+key list (:mod:`ledger.keyset`), and optionally witness keys and a quorum. The checks,
+in order, each named (the browser checker uses the same names) and each reported as
+``pass``, ``fail`` or ``skip``:
 
 1. ``receipt``: the fields above are present with those types; base64 is
    strict standard base64 with padding; ``commitment`` and every proof hash
@@ -25,18 +25,18 @@ and, optionally, witness keys and a quorum. The checks, in order, each named
    (re-serialising gives the same bytes), with exactly the fields ``type``,
    ``seq``, ``time``, ``prev``, ``salt``, ``actor``, ``body`` in their formats,
    and their ``seq`` equals the receipt's ``seq``. Skipped when redacted.
-4. ``key``: the verifier key parses and its key ID is
+4. ``key``: each verifier key parses and its key ID is
    ``SHA-256(name || 0x0A || 0x01 || public key)[:4]`` (checked when parsed).
 5. ``signature``: the checkpoint is a C2SP signed note (text, an empty line,
    signature lines) carrying at least one line ``\u2014 <key name>
-   base64(key ID || sig)`` whose name and 4-byte key ID are the key's, and
+   base64(key ID || sig)`` whose name and 4-byte key ID are a given key's, and
    every such line's ``sig`` is a valid Ed25519 signature over the note text
    (everything before the empty line, final newline included). Lines of other
    keys (witnesses) are ignored here. Skipped when ``checkpoint`` is null.
 6. ``checkpoint``: a checkpoint covers the entry (``checkpoint`` not null, else
-   this fails: ask for the receipt again after the next checkpoint), and the
-   signed text is ``<origin>\n<size>\n<base64 root>\n`` whose origin equals
-   the key name and the receipt's ``log``.
+   this fails: ask for the receipt again after the next checkpoint), the
+   signed text is ``<origin>\n<size>\n<base64 root>\n`` whose origin equals the key
+   name and the receipt's ``log``, and a key that signed it signs that tree size.
 7. ``inclusion``: ``inclusion_proof.index == seq``, ``inclusion_proof.size ==``
    the checkpoint size, and the RFC 9162 section 2.1.3.2 root computed from the
    leaf hash ``SHA-256(0x00 || C)`` and the proof equals the checkpoint root
@@ -66,7 +66,8 @@ from ledger.cosignature import CosignatureVerifier, require_quorum
 from ledger.entry import Entry, unb64
 from ledger.errors import FormatError, VerificationError
 from ledger.hashing import HASH_SIZE, commitment, leaf_hash
-from ledger.note import NoteVerifier, open_note
+from ledger.keyset import LogKey, as_key_list, describe_keys, signing_keys
+from ledger.note import NoteVerifier, split_note
 from ledger.proofs import verify_inclusion
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
@@ -190,7 +191,7 @@ def _check_entry_bytes(report: ReceiptReport, parsed: _Parsed) -> None:
 
 
 def _check_checkpoint(
-    report: ReceiptReport, parsed: _Parsed, key: NoteVerifier
+    report: ReceiptReport, parsed: _Parsed, keys: Sequence[LogKey]
 ) -> Checkpoint | None:
     if parsed.checkpoint is None:
         detail = (
@@ -201,24 +202,30 @@ def _check_checkpoint(
         report.add("checkpoint", FAIL, detail)
         return None
     try:
-        text, _ = open_note(parsed.checkpoint, key)
+        text, signatures = split_note(parsed.checkpoint)
+        signed = signing_keys(text, signatures, keys)
     except VerificationError as exc:
         report.add("signature", FAIL, f"checkpoint: {exc}")
         report.add("checkpoint", SKIP, "the checkpoint's signature did not verify")
         return None
-    report.add("signature", PASS, f"checkpoint signed by {key.name}+{key.key_id.hex()}")
+    report.add("signature", PASS, f"checkpoint signed by {', '.join(k.label for k in signed)}")
     try:
         checkpoint = Checkpoint.from_text(text)
     except VerificationError as exc:
         report.add("checkpoint", FAIL, f"signed note is not a checkpoint: {exc}")
         return None
-    if checkpoint.origin != key.name or checkpoint.origin != parsed.log:
+    name = signed[0].verifier.name
+    if checkpoint.origin != name or checkpoint.origin != parsed.log:
         report.add(
             "checkpoint",
             FAIL,
-            f"checkpoint origin {checkpoint.origin!r}, key name {key.name!r}, "
+            f"checkpoint origin {checkpoint.origin!r}, key name {name!r}, "
             f"receipt log {parsed.log!r} must all be equal",
         )
+        return None
+    if not any(key.signs(checkpoint.size) for key in signed):
+        spans = "; ".join(f"{key.label} signs {key.sizes_text()}" for key in signed)
+        report.add("checkpoint", FAIL, f"tree size {checkpoint.size} is outside its keys': {spans}")
         return None
     report.add("checkpoint", PASS, f"log {checkpoint.origin}, tree size {checkpoint.size}")
     return checkpoint
@@ -255,11 +262,15 @@ def _check_inclusion(report: ReceiptReport, parsed: _Parsed, checkpoint: Checkpo
 def verify_receipt(
     receipt: Any,
     *,
-    log_key: NoteVerifier,
+    log_key: NoteVerifier | Sequence[LogKey],
     witnesses: Sequence[CosignatureVerifier] = (),
     quorum: int | None = None,
 ) -> ReceiptReport:
-    """Run every check on a parsed receipt JSON value; ``quorum`` defaults to all witnesses."""
+    """Run every check on a parsed receipt JSON value; ``quorum`` defaults to all witnesses.
+
+    ``log_key`` is the log's verifier key, or its key list (each key with its tree sizes).
+    """
+    keys = as_key_list(log_key)
     report = ReceiptReport()
     try:
         parsed = _parse(receipt)
@@ -268,8 +279,8 @@ def verify_receipt(
         return report
     report.add("receipt", PASS, f"receipt of entry {parsed.seq} in log {parsed.log}")
     _check_entry_bytes(report, parsed)
-    report.add("key", PASS, f"verifier key {log_key.name}+{log_key.key_id.hex()}")
-    checkpoint = _check_checkpoint(report, parsed, log_key)
+    report.add("key", PASS, describe_keys(keys))
+    checkpoint = _check_checkpoint(report, parsed, keys)
     if checkpoint is None:
         report.add("inclusion", SKIP, "no verified checkpoint to prove inclusion against")
     else:

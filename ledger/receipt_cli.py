@@ -1,7 +1,9 @@
 """The command line of receipt verification: ``python -m ledger.receipt`` runs :func:`main`.
 
 Usage: ``python -m ledger.receipt RECEIPT.json --key KEY [--witness KEY ...] [--quorum N]``;
-each key is given as text or as a file holding it. Prints one line per check of
+each key is given as text or as a file holding it. After a key rotation, ``--key`` may be
+the log's key list (``/public/keys``: one key per line with the tree sizes it signs), or
+be given once per key. Prints one line per check of
 :mod:`ledger.receipt` and a verdict; exit 0 verified, 1 not verified, 2 usage error.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 
 from ledger.cosignature import CosignatureVerifier
 from ledger.errors import Error
-from ledger.note import NoteVerifier
+from ledger.keyset import LogKey, parse_key_list
 from ledger.receipt import FAIL, PASS, SKIP, ReceiptReport, verify_receipt
 
 
@@ -28,18 +30,28 @@ def read_key_argument(value: str) -> str:
     return value
 
 
+def read_key_list(values: Sequence[str]) -> list[LogKey]:
+    """Return the log keys of ``--key`` values (each a key, a key list, or a file of either)."""
+    return [key for value in values for key in parse_key_list(read_key_argument(value))]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Verify a receipt file from the command line; return the exit status."""
     parser = argparse.ArgumentParser(
         prog="python -m ledger.receipt", description="Verify a ledger receipt offline."
     )
     parser.add_argument("receipt", help="receipt JSON file ('-' for standard input)")
-    parser.add_argument("--key", required=True, help="the log's verifier key (text or file)")
+    parser.add_argument(
+        "--key",
+        action="append",
+        required=True,
+        help="the log's verifier key or key list (text or file); repeatable",
+    )
     parser.add_argument("--witness", action="append", default=[], help="a witness vkey")
     parser.add_argument("--quorum", type=int, help="witnesses needed (default: all given)")
     args = parser.parse_args(argv)
     try:
-        key = NoteVerifier.from_text(read_key_argument(args.key))
+        key = read_key_list(args.key)
         witnesses = [CosignatureVerifier.from_text(read_key_argument(w)) for w in args.witness]
         if args.receipt == "-":
             raw = sys.stdin.read()

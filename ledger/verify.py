@@ -3,21 +3,26 @@
 Recomputes every commitment from the stored entry bytes, every ``prev`` link,
 every stored tree hash, the Merkle root at every signed checkpoint size, and
 every checkpoint signature. Streams the entries, so memory stays flat.
+
+The log's key entries (:mod:`ledger.keyset`) are read during the scan; after it,
+every checkpoint must carry a valid signature by a key trusted at its size, trust
+starting from the verifier key given (:mod:`ledger.key_trust`).
 """
 
 from __future__ import annotations
 
 import binascii
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
 import orjson
 
-from ledger.checkpoint import open_checkpoint
 from ledger.entry import GENESIS_PREV
 from ledger.errors import VerificationError
 from ledger.hashing import commitment as compute_commitment
+from ledger.key_trust import NoteToCheck, resolve_trust
+from ledger.keyset import KEY_EVENT_TYPES, KeyChain, LogKey, parse_key_event
 from ledger.note import NoteVerifier
 from ledger.tree import Frontier
 
@@ -65,6 +70,8 @@ class VerifyReport:
     checkpoints_checked: int = 0
     redacted: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    keys: list[LogKey] = field(default_factory=list)  # the log's keys, the sizes each signs
+    key_notes: list[str] = field(default_factory=list)  # how trust went from the given key
 
     @property
     def ok(self) -> bool:
@@ -72,22 +79,83 @@ class VerifyReport:
         return not self.problems
 
 
-def _check_entry(row: StoredEntry, expected_prev: str, redacted: Container[int]) -> str | None:
-    """Return what is wrong with one entry's bytes, or None."""
+def _check_entry(
+    row: StoredEntry, expected_prev: str, redacted: Container[int]
+) -> tuple[str | None, Any]:
+    """Return what is wrong with one entry's bytes (or None), and the parsed entry."""
     if row.entry_bytes is None:
-        return None if row.seq in redacted else "entry bytes erased without a recorded redaction"
+        wrong = None if row.seq in redacted else "entry bytes erased without a recorded redaction"
+        return wrong, None
     if compute_commitment(row.entry_bytes) != row.commitment:
-        return "stored commitment does not match the entry bytes (entry changed)"
+        return "stored commitment does not match the entry bytes (entry changed)", None
     try:
         obj = orjson.loads(row.entry_bytes)
     except orjson.JSONDecodeError:
-        return "entry bytes are not JSON"
+        return "entry bytes are not JSON", None
     if not isinstance(obj, dict) or obj.get("seq") != row.seq:
         found = obj.get("seq") if isinstance(obj, dict) else None
-        return f"entry says seq {found!r} but is stored at seq {row.seq} (moved or swapped)"
+        return f"entry says seq {found!r} but is stored at seq {row.seq} (moved or swapped)", None
     if obj.get("prev") != expected_prev:
-        return "prev does not link to the previous entry's commitment (chain broken)"
-    return None
+        return "prev does not link to the previous entry's commitment (chain broken)", None
+    return None, obj
+
+
+def _key_event(chain: KeyChain, seq: int, obj: dict[str, Any]) -> Problem | None:
+    """Apply a key entry to the chain; return what is wrong with it, or None."""
+    try:
+        problem = chain.add(parse_key_event(seq, obj["type"], obj.get("body")))
+    except VerificationError as exc:
+        problem = str(exc)
+    return None if problem is None else Problem(f"{obj['type']} entry: {problem}", seq)
+
+
+def _parse_checkpoints(
+    checkpoints: Sequence[StoredCheckpoint], report: VerifyReport
+) -> list[tuple[StoredCheckpoint, NoteToCheck]]:
+    """Parse each stored note (size order); a malformed or mismatched one is a problem."""
+    parsed = []
+    for stored in sorted(checkpoints, key=lambda c: c.size):
+        try:
+            note = NoteToCheck.parse(stored.note)
+        except VerificationError as exc:
+            report.problems.append(Problem(str(exc), checkpoint_size=stored.size))
+            continue
+        if note.checkpoint.size != stored.size or note.checkpoint.root != stored.root:
+            report.problems.append(
+                Problem("signed note differs from stored size or root", checkpoint_size=stored.size)
+            )
+            continue
+        parsed.append((stored, note))
+    return parsed
+
+
+def _check_checkpoints(
+    parsed: list[tuple[StoredCheckpoint, NoteToCheck]],
+    verifier: NoteVerifier,
+    chain: KeyChain,
+    recomputed: dict[int, bytes],
+    report: VerifyReport,
+) -> dict[int, bytes]:
+    """Check signatures and forks; return the trusted root of each size (for the root check)."""
+    notes = [
+        replace(note, root_recomputed=recomputed.get(stored.size) == stored.root)
+        for stored, note in parsed
+    ]
+    trust = resolve_trust(verifier, chain, notes)
+    report.keys, report.key_notes = trust.keys, trust.notes
+    roots: dict[int, bytes] = {}
+    for position, (stored, _) in enumerate(parsed):
+        if position in trust.problems:
+            report.problems.append(Problem(trust.problems[position], checkpoint_size=stored.size))
+        elif roots.setdefault(stored.size, stored.root) != stored.root:
+            report.problems.append(
+                Problem(
+                    "another signed checkpoint of this size has a different root (fork)",
+                    checkpoint_size=stored.size,
+                )
+            )
+    report.problems.sort(key=lambda problem: problem.checkpoint_size or 0)
+    return roots
 
 
 def verify_log(
@@ -98,63 +166,58 @@ def verify_log(
     redacted: Container[int] = frozenset(),
     progress: Callable[[int], None] | None = None,
 ) -> VerifyReport:
-    """Verify a stored log in seq order; stop the entry scan at the first bad entry."""
+    """Verify a stored log in seq order; stop the entry scan at the first bad entry.
+
+    ``verifier`` is the key the caller trusts: the log's first key, or a later one that
+    the log announced (see :mod:`ledger.key_trust`).
+    """
     report = VerifyReport()
-    roots: dict[int, bytes] = {}
-    for stored in sorted(checkpoints, key=lambda c: c.size):
-        try:
-            checkpoint = open_checkpoint(stored.note, verifier)
-        except VerificationError as exc:
-            report.problems.append(Problem(str(exc), checkpoint_size=stored.size))
-            continue
-        if checkpoint.size != stored.size or checkpoint.root != stored.root:
-            report.problems.append(
-                Problem("signed note differs from stored size or root", checkpoint_size=stored.size)
-            )
-            continue
-        if roots.setdefault(stored.size, checkpoint.root) != checkpoint.root:
-            report.problems.append(
-                Problem(
-                    "another signed checkpoint of this size has a different root (fork)",
-                    checkpoint_size=stored.size,
-                )
-            )
+    parsed = _parse_checkpoints(checkpoints, report)
+    wanted = {stored.size for stored, _ in parsed}
+    recomputed: dict[int, bytes] = {}
+    chain = KeyChain()
+    entry_problems: list[Problem] = []
     frontier = Frontier()
-    if 0 in roots:  # the empty tree has no entry after which to check it
-        report.checkpoints_checked += 1
-        if frontier.root() != roots[0]:
-            report.problems.append(
-                Problem("root recomputed from entries differs", checkpoint_size=0)
-            )
+    if 0 in wanted:  # the empty tree has no entry after which to check it
+        recomputed[0] = frontier.root()
     expected_prev = GENESIS_PREV
+    complete = False
     for row in entries:
         if row.seq != frontier.size:
             missing = frontier.size
-            report.problems.insert(0, Problem(f"entry missing (found seq {row.seq} next)", missing))
+            entry_problems.insert(0, Problem(f"entry missing (found seq {row.seq} next)", missing))
             break
-        wrong = _check_entry(row, expected_prev, redacted)
+        wrong, obj = _check_entry(row, expected_prev, redacted)
         if wrong is None and frontier.append(row.commitment) != row.tree_hashes:
             wrong = "stored tree hashes differ from those recomputed (interior hash changed)"
         if wrong is not None:
-            report.problems.insert(0, Problem(wrong, row.seq))
+            entry_problems.insert(0, Problem(wrong, row.seq))
             break
         if row.entry_bytes is None:
             report.redacted.append(row.seq)
+        elif obj.get("type") in KEY_EVENT_TYPES:
+            problem = _key_event(chain, row.seq, obj)
+            if problem is not None:
+                entry_problems.append(problem)
         expected_prev = binascii.b2a_base64(row.commitment, newline=False).decode()
         report.entries_checked += 1
-        root = roots.get(frontier.size)
-        if root is not None:
-            report.checkpoints_checked += 1
-            if frontier.root() != root:
-                report.problems.append(
-                    Problem("root recomputed from entries differs", checkpoint_size=frontier.size)
-                )
+        if frontier.size in wanted:
+            recomputed[frontier.size] = frontier.root()
         if progress is not None and report.entries_checked % 10000 == 0:
             progress(report.entries_checked)
     else:
-        for size in sorted(roots):
-            if size > frontier.size:
+        complete = True
+    roots = _check_checkpoints(parsed, verifier, chain, recomputed, report)
+    for size in sorted(roots):
+        if size in recomputed:
+            report.checkpoints_checked += 1
+            if recomputed[size] != roots[size]:
                 report.problems.append(
-                    Problem(f"log holds only {frontier.size} entries", checkpoint_size=size)
+                    Problem("root recomputed from entries differs", checkpoint_size=size)
                 )
+        elif complete and size > frontier.size:
+            report.problems.append(
+                Problem(f"log holds only {frontier.size} entries", checkpoint_size=size)
+            )
+    report.problems[:0] = entry_problems
     return report

@@ -13,6 +13,7 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from integrity_service import db, keys, stats
+from integrity_service.key_rotation import log_keys
 from integrity_service.problems import Problem, bad_parameter
 from integrity_service.public import bp
 from integrity_service.public.receipt_messages import (
@@ -28,13 +29,15 @@ _MAX_PAGE = 10**9
 
 @bp.get("/")
 def index() -> str:
-    """Show the latest checkpoint, the verifier key and the headline figures."""
+    """Show the latest checkpoint, the verifier key(s) and the headline figures."""
     session = db.session()
     verifier = keys.verifier(current_app)
+    published = log_keys(session, verifier)
     return render_template(
         "public/index.html",
-        checkpoint=latest_checkpoint(session, verifier),
+        checkpoint=latest_checkpoint(session, [key.verifier for key in published]),
         key=verifier.to_text(),
+        log_keys=published,
         placements=stats.placement_summary(session),
         findings=stats.findings_summary(session),
     )
@@ -50,8 +53,9 @@ def _page_number() -> int:
 @bp.get("/history")
 def history() -> str:
     """Show every signed checkpoint, newest first, a page at a time."""
-    verifier = keys.verifier(current_app)
-    page = history_page(db.session(), verifier, _page_number())
+    session = db.session()
+    published = log_keys(session, keys.verifier(current_app))
+    page = history_page(session, [key.verifier for key in published], _page_number())
     if page.page > page.pages:
         raise Problem(404, "Not found", f"the checkpoint history has {page.pages} page(s)")
     return render_template("public/history.html", history=page)
@@ -61,6 +65,11 @@ def machine_endpoints() -> list[tuple[str, str]]:
     """Return the public machine endpoints this app serves, each with what it returns."""
     known = [
         ("public.key", "/public/key", _("The verifier key, as text.")),
+        (
+            "public.key_list",
+            "/public/keys",
+            _("Every key of the log, each with the tree sizes it signs, as text."),
+        ),
         (
             "public.checkpoint",
             "/public/checkpoint",
@@ -98,8 +107,10 @@ def verify_howto() -> str:
     return render_template(
         "public/verify_howto.html",
         key=verifier.to_text(),
+        log_keys=log_keys(db.session(), verifier),
         origin=verifier.name,
         key_url=url_for("public.key", _external=True),
+        keys_url=url_for("public.key_list", _external=True),
         checkpoint_url=url_for("public.checkpoint", _external=True),
         endpoints=machine_endpoints(),
         go_example=_example("verify_receipt.go"),
@@ -115,7 +126,7 @@ def receipt() -> str:
         messages=receipt_messages(),
         field_order=list(field_labels()),
         checks=check_titles(),
-        key_url=url_for("public.key"),
+        key_url=url_for("public.key_list"),
     )
 
 

@@ -77,6 +77,10 @@ def _receipt_and_entry() -> dict[str, str]:
 def _key_and_checkpoint() -> dict[str, str]:
     return {
         "key.ok": _("Verifier key {key}; its key ID matches the key."),
+        "key.list": _(
+            "The log's {count} verifier keys, each for the tree sizes it signs: {key}; every "
+            "key ID matches its key."
+        ),
         "key.fetch": _("The published verifier key could not be fetched ({reason})."),
         "key.format": _("The verifier key is malformed; expected name+keyID+base64 key."),
         "key.id": _(
@@ -94,6 +98,10 @@ def _key_and_checkpoint() -> dict[str, str]:
         "checkpoint.origin": _(
             "The checkpoint is of the log {origin}; the key is named {name} and the receipt "
             "is of the log {log}: all three must be the same."
+        ),
+        "checkpoint.window": _(
+            "The checkpoint of {size} entries is signed by the key {id}, which does not sign "
+            "that tree size (it signs the sizes {sizes})."
         ),
         "checkpoint.none": _(
             "No signed checkpoint covers entry {seq} yet; the receipt holds no proof."
@@ -188,6 +196,8 @@ def entry_type_labels() -> dict[str, str]:
         "placement.reevaluated": _("Placement re-evaluated after a correction"),
         "ruleset.activated": _("Rule set activated"),
         "entry.redacted": _("Entry erased lawfully"),
+        "log.key_announced": _("New signing key announced"),
+        "log.key_retired": _("Old signing key retired"),
     }
 
 

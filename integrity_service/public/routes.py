@@ -7,10 +7,12 @@ import base64
 from flask import Response, current_app, jsonify, request
 
 from integrity_service import db, keys
+from integrity_service.key_rotation import log_keys
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.problems import Problem, bad_parameter
 from integrity_service.public import bp
 from integrity_service.witnessing import cosigned_note
+from ledger.keyset import format_key_list
 
 
 def _b64(raw: bytes) -> str:
@@ -45,8 +47,18 @@ def checkpoint() -> Response:
 
 @bp.get("/key")
 def key() -> Response:
-    """Return the verifier key line."""
+    """Return the verifier key line: the key that signs the checkpoints now."""
     return _text(keys.verifier(current_app).to_text() + "\n")
+
+
+@bp.get("/keys")
+def key_list() -> Response:
+    """Return every key of the log, oldest first: ``<verifier key> first=N [last=M]``.
+
+    The tree sizes whose checkpoints each key signs (ledger.keyset); before any key
+    rotation, the one key with ``first=0``. Receipt checkers take it as ``--key``.
+    """
+    return _text(format_key_list(log_keys(db.session(), keys.verifier(current_app))))
 
 
 @bp.get("/checkpoints")

@@ -2,7 +2,8 @@
 
 A page shows the signed note as stored, its origin, size and root, and its
 signature lines: the log's own and any witness cosignatures (C2SP
-tlog-cosignature), told apart by the log's verifier key. Verifying is left to
+tlog-cosignature), told apart by the log's verifier keys (all of them: during a
+key rotation a checkpoint carries the old and the new key's lines). Verifying is left to
 the reader, in the browser or with the tools on the verify-howto page.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -64,15 +66,21 @@ def _parse_time(text: str | None) -> datetime | None:
         return None
 
 
-def _signature_lines(note: str, verifier: NoteVerifier) -> tuple[SignatureLine, ...]:
+LogKeys = NoteVerifier | Sequence[NoteVerifier]
+
+
+def _signature_lines(note: str, verifier: LogKeys) -> tuple[SignatureLine, ...]:
     try:
         _, signatures = split_note(note)
     except FormatError:
         return ()
+    mine = {
+        (v.name, v.key_id) for v in ([verifier] if isinstance(verifier, NoteVerifier) else verifier)
+    }
     lines = note[note.rfind("\n\n") + 2 :].splitlines()
     shown = []
     for line, signature in zip(lines, signatures, strict=False):
-        is_log = signature.name == verifier.name and signature.key_id == verifier.key_id
+        is_log = (signature.name, signature.key_id) in mine
         cosigned_at = None
         if not is_log:
             try:
@@ -94,7 +102,7 @@ def checkpoint_view(
     note: str,
     created_at: str | None,
     *,
-    verifier: NoteVerifier,
+    verifier: LogKeys,
 ) -> CheckpointView:
     """Return the display form of a stored checkpoint, with its witnesses' cosignatures."""
     note += "".join(cosignature_lines(session, size))
@@ -117,7 +125,7 @@ _COLUMNS = (
 )
 
 
-def latest_checkpoint(session: Session, verifier: NoteVerifier) -> CheckpointView | None:
+def latest_checkpoint(session: Session, verifier: LogKeys) -> CheckpointView | None:
     """Return the checkpoint of the largest tree size, if any."""
     row = session.execute(select(*_COLUMNS).order_by(LedgerCheckpoint.size.desc()).limit(1)).first()
     return None if row is None else checkpoint_view(session, *row, verifier=verifier)
@@ -134,7 +142,7 @@ class HistoryPage:
     total: int
 
 
-def history_page(session: Session, verifier: NoteVerifier, page: int) -> HistoryPage:
+def history_page(session: Session, verifier: LogKeys, page: int) -> HistoryPage:
     """Return page ``page`` (from 1) of the checkpoints, each with the size signed before it."""
     total = session.scalar(select(func.count()).select_from(LedgerCheckpoint)) or 0
     pages = max(1, -(-total // PAGE_SIZE))

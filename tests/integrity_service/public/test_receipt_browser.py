@@ -52,7 +52,8 @@ def test_valid_receipt_verifies_and_shows_the_entry(
     # Only public data travelled: the page's own files and the verifier key, all GETs.
     assert {method for method, _ in requests} == {"GET"}
     fetched = {url.removeprefix(small_server).split("?")[0] for _, url in requests}
-    allowed = ("/public/receipt", "/public/key", "/favicon.ico")  # the browser asks for its icon
+    # The log's key list (every key with its tree sizes): receipts survive a key rotation.
+    allowed = ("/public/receipt", "/public/keys", "/favicon.ico")  # the browser asks for its icon
     assert all(path.startswith("/static/") or path in allowed for path in fetched), fetched
     assert not any(nip in url or receipt["commitment"] in url for _, url in requests)
 
@@ -172,11 +173,11 @@ def test_key_that_cannot_be_fetched_or_is_another_logs_fails_the_key_check(
 ) -> None:
     receipt = as_json(small_ledger.receipt(small_ledger.covered))
     page, _ = new_page(browser)
-    page.route("**/public/key", lambda route: route.abort())
+    page.route("**/public/keys", lambda route: route.abort())
     outcome = verify_pasted(page, small_server, receipt)
     assert outcome.failed() == ["key"] and outcome.checks["key"][1] == "key.fetch"
     assert outcome.status("signature") == "skip"
-    page.unroute("**/public/key")
+    page.unroute("**/public/keys")
     page.goto(f"{small_server}/public/receipt")
     page.click("details.advanced summary")
     other = "other.example/log+a1b2c3d4+AW0g9IXyrBdfQY/JmHyKUYtAAWtAh2iwRQQgaBvlMQM8"

@@ -50,6 +50,40 @@ export async function parseVerifierKey(text, engine) {
   return { name, keyId: computed, publicKey, text: trimmed };
 }
 
+/**
+ * Parse a key list as /public/keys serves it (ledger/keyset.py): one
+ * `<verifier key> [first=<size>] [last=<size>]` per line, the tree sizes whose checkpoints
+ * the key signs; a bare key signs every size. Resolve to [{...key, first, last}] (BigInt).
+ */
+export async function parseKeyList(text, engine) {
+  const lines = String(text)
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"));
+  if (!lines.length) throw new VerificationError("key.format", { key: "" });
+  const keys = [];
+  for (const line of lines) {
+    const [keyText, ...options] = line.split(/\s+/u);
+    const key = await parseVerifierKey(keyText, engine);
+    const bounds = {};
+    for (const option of options) {
+      const match = /^(first|last)=(0|[1-9][0-9]{0,19})$/.exec(option);
+      if (!match || match[1] in bounds) throw new VerificationError("key.format", { key: line });
+      bounds[match[1]] = BigInt(match[2]);
+    }
+    const first = bounds.first ?? 0n;
+    const last = bounds.last ?? null;
+    if (last !== null && last < first) throw new VerificationError("key.format", { key: line });
+    keys.push({ ...key, first, last });
+  }
+  return keys;
+}
+
+/** Return true when a key of a key list signs the checkpoint of a tree of `size` entries. */
+export function keySigns(key, size) {
+  return size >= key.first && (key.last === null || size <= key.last);
+}
+
 function checkText(text) {
   if (!text.endsWith("\n")) throw new VerificationError("note.format");
   for (const line of text.slice(0, -1).split("\n")) {

@@ -1,4 +1,5 @@
-// Verify a receipt (integrity_service/receipts.py) against a verifier key, in the browser.
+// Verify a receipt (integrity_service/receipts.py) against a verifier key, or the log's key
+// list after a key rotation (each key with the tree sizes it signs), in the browser.
 //
 // The same checks, by the same names and in the same order, as ledger/receipt.py (the
 // `verify-receipt` command): receipt, commitment, entry, key, signature, checkpoint,
@@ -10,7 +11,7 @@
 import { VerificationError, fromBase64, toBase64, toHex, utf8 } from "./bytes.js";
 import { sha256, verifyEd25519 } from "./crypto.js";
 import { parseEntry } from "./entry.js";
-import { parseVerifierKey, signaturesBy, splitNote } from "./note.js";
+import { keySigns, parseKeyList, signaturesBy, splitNote } from "./note.js";
 import { HASH_SIZE, leafHash, rootFromInclusionProof } from "./proof.js";
 
 export const CHECKS = [
@@ -144,9 +145,11 @@ async function keyFrom(report, keyText, keyError, engine) {
     return null;
   }
   try {
-    const key = await parseVerifierKey(keyText, engine);
-    report.set("key", "pass", "key.ok", { key: key.text });
-    return key;
+    const keys = await parseKeyList(keyText, engine);
+    const texts = keys.map((key) => key.text).join(", ");
+    if (keys.length === 1) report.set("key", "pass", "key.ok", { key: texts });
+    else report.set("key", "pass", "key.list", { count: keys.length, key: texts });
+    return keys;
   } catch (error) {
     report.fail("key", error);
     return null;
@@ -154,7 +157,7 @@ async function keyFrom(report, keyText, keyError, engine) {
 }
 
 /** Verify the log's signature, then parse the checkpoint ("open, then parse"). */
-async function openCheckpoint(report, receipt, key, engine, outcome) {
+async function openCheckpoint(report, receipt, keys, engine, outcome) {
   let note;
   try {
     note = splitNote(receipt.checkpoint);
@@ -162,20 +165,28 @@ async function openCheckpoint(report, receipt, key, engine, outcome) {
     report.fail("signature", error);
     return null;
   }
-  const mine = signaturesBy(note.signatures, key);
+  const signers = keys
+    .map((key) => ({ key, lines: signaturesBy(note.signatures, key) }))
+    .filter((signer) => signer.lines.length);
+  const mine = signers.flatMap((signer) => signer.lines);
   outcome.witnesses = note.signatures.filter((s) => !mine.includes(s)).map((s) => s.line);
   const count = outcome.witnesses.length;
   report.set("witnesses", "note", count ? "witnesses.listed" : "witnesses.none", { count });
+  const key = signers.length ? signers[0].key : keys[keys.length - 1];
   if (!mine.length) {
-    report.set("signature", "fail", "signature.missing", { name: key.name, id: toHex(key.keyId) });
+    const id = keys.map((each) => toHex(each.keyId)).join(", ");
+    report.set("signature", "fail", "signature.missing", { name: key.name, id });
     return null;
   }
-  for (const signature of mine) {
-    const result = await verifyEd25519(key.publicKey, signature.signature, utf8(note.text), engine);
-    outcome.engine = result.engine;
-    if (!result.ok) {
-      report.set("signature", "fail", "signature.bad", { name: key.name, engine: result.engine });
-      return null;
+  for (const signer of signers) {
+    for (const signature of signer.lines) {
+      const { publicKey, name } = signer.key;
+      const result = await verifyEd25519(publicKey, signature.signature, utf8(note.text), engine);
+      outcome.engine = result.engine;
+      if (!result.ok) {
+        report.set("signature", "fail", "signature.bad", { name, engine: result.engine });
+        return null;
+      }
     }
   }
   report.set("signature", "pass", "signature.ok", { name: key.name, engine: outcome.engine });
@@ -195,6 +206,11 @@ async function openCheckpoint(report, receipt, key, engine, outcome) {
   };
   if (checkpoint.origin !== key.name || checkpoint.origin !== receipt.log) {
     report.set("checkpoint", "fail", "checkpoint.origin", params);
+    return null;
+  }
+  if (!signers.some((signer) => keySigns(signer.key, checkpoint.size))) {
+    const sizes = `${key.first}\u2013${key.last ?? "\u2026"}`;
+    report.set("checkpoint", "fail", "checkpoint.window", { ...params, id: toHex(key.keyId), sizes });
     return null;
   }
   report.set("checkpoint", "pass", "checkpoint.ok", params);
@@ -232,8 +248,8 @@ async function checkInclusion(report, parsed, checkpoint, engine) {
 }
 
 /**
- * Verify receipt JSON text against a verifier key (text, or null with `keyError` saying why
- * it could not be had). Resolve to {verdict, checks, receipt, entry, witnesses, engine}:
+ * Verify receipt JSON text against a verifier key or key list (text, or null with `keyError`
+ * saying why it could not be had). Resolve to {verdict, checks, receipt, entry, witnesses, engine}:
  * verdict "verified" when no check failed and the inclusion proof passed, "pending" when
  * nothing failed but no checkpoint covers the entry yet, else "failed".
  */
@@ -251,7 +267,7 @@ export async function verifyReceipt(text, { keyText, keyError = null, engine = "
   outcome.receipt = receipt;
   report.set("receipt", "pass", "receipt.ok", { seq: receipt.seq, log: receipt.log });
   outcome.entry = await checkEntryBytes(report, parsed, engine);
-  const key = await keyFrom(report, keyText, keyError, engine);
+  const keys = await keyFrom(report, keyText, keyError, engine);
   if (receipt.checkpoint === null) {
     report.set("signature", "skip", "skipped.pending");
     report.set("checkpoint", "pending", "checkpoint.none", { seq: receipt.seq });
@@ -259,8 +275,8 @@ export async function verifyReceipt(text, { keyText, keyError = null, engine = "
     report.set("witnesses", "skip", "skipped.pending");
     return finish(outcome);
   }
-  if (key === null) return finish(outcome);
-  const checkpoint = await openCheckpoint(report, receipt, key, engine, outcome);
+  if (keys === null) return finish(outcome);
+  const checkpoint = await openCheckpoint(report, receipt, keys, engine, outcome);
   if (checkpoint !== null) await checkInclusion(report, parsed, checkpoint, engine);
   return finish(outcome);
 }
