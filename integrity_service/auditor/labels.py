@@ -51,6 +51,8 @@ ENTRY_TYPE_LABELS: Mapping[str, LazyString] = {
     "placement.decided": _l("Placement decided"),
     "placement.reevaluated": _l("Placement re-evaluated"),
     "ruleset.activated": _l("Rule set activated"),
+    "log.key_announced": _l("Signing key announced"),
+    "log.key_retired": _l("Signing key retired"),
     "relation.declared": _l("Relation declared"),
     "finding.status_changed": _l("Finding status changed"),
     "entry.redacted": _l("Entry redacted"),

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from integrity_service import db, keys
+from integrity_service import db, key_rotation, keys
 from integrity_service.auditor import bp
 from integrity_service.auditor.access import READERS, roles_required
 from integrity_service.auditor.finding_query import parse_date
@@ -21,10 +21,12 @@ from integrity_service.ledger_store import SqlLedger
 from integrity_service.ledger_tables import LedgerEntry, LedgerRedaction
 from integrity_service.problems import Problem
 from integrity_service.receipts import build_receipt
-from ledger.checkpoint import open_checkpoint
+from ledger.checkpoint import Checkpoint
 from ledger.entry import b64, unb64
 from ledger.errors import VerificationError
 from ledger.hashing import commitment, leaf_hash
+from ledger.keyset import signing_keys
+from ledger.note import split_note
 from ledger.proofs import verify_inclusion
 
 
@@ -93,7 +95,14 @@ def _inclusion(ledger_store: SqlLedger, seq: int, entry_commitment: bytes) -> di
     if proof is None:
         return result
     try:
-        checkpoint = open_checkpoint(receipt["checkpoint"], keys.verifier())
+        # Any of the log's keys signing this size (a rotation may have happened since
+        # this worker loaded its key file).
+        text, signatures = split_note(receipt["checkpoint"])
+        log_keys = key_rotation.log_keys(ledger_store.session, keys.verifier())
+        signed = signing_keys(text, signatures, log_keys)
+        checkpoint = Checkpoint.from_text(text)
+        if not any(key.signs(checkpoint.size) for key in signed):
+            raise VerificationError(f"no key of the log signs tree size {checkpoint.size}")
         verify_inclusion(
             index=seq,
             size=proof["size"],

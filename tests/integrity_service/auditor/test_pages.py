@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -264,3 +265,20 @@ def test_a_chart_that_fails_leaves_its_table(
     html = page(auditor, "/audit/")
     assert "<svg" not in html and "<caption>Temuan per bulan</caption>" in html
     assert "could not be drawn" in caplog.text
+
+
+def test_an_entry_proves_its_inclusion_after_a_key_rotation(
+    web_app: Flask, auditor: FlaskClient, tmp_path: Path
+) -> None:
+    runner = web_app.test_cli_runner()
+    assert runner.invoke(args=["checkpoint"]).exit_code == 0
+    assert "Terverifikasi" in page(auditor, "/audit/ledger/1")  # this worker loads its key
+    path = tmp_path / "next.key"
+    begun = runner.invoke(args=["rotate-key", "begin", "--new-key-file", str(path)])
+    assert begun.exit_code == 0, begun.output
+    web_app.config["NEXT_KEY_FILE"] = str(path)
+    finished = runner.invoke(args=["rotate-key", "finish"])
+    assert finished.exit_code == 0, finished.output
+    web_app.config["NEXT_KEY_FILE"] = None
+    # The latest checkpoint is signed by the new key only; the worker still holds the old one.
+    assert "Terverifikasi" in page(auditor, "/audit/ledger/1")

