@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from integrity_service.domain.assessments import AssessmentResult
+from integrity_service.domain.gcpause import collector_paused
 from integrity_service.domain.positions import PositionSpec
 from integrity_service.facts import assessment_fact
 from integrity_service.ledger_store import SqlLedger
-from integrity_service.models import Assessment, Candidate, Person, Position, Ranking, Vacancy
+from integrity_service.models import Assessment, Candidate, Position, Ranking, Vacancy
 from integrity_service.projections import apply_entries
 from ledger.append import Draft, PreparedEntry
 from rules.ranking import latest_valid_assessments, rank_candidates
@@ -77,16 +78,26 @@ def record_assessments(
             f"{len(already)} result(s) are already recorded: {listed}{more}; "
             "to change a recorded score, record a correction",
         )
-    drafts = [Draft("assessment.recorded", actor, r.to_json_obj()) for r in results]
-    return append(session, drafts)
+    with collector_paused():  # a whole file's entries and rows: see domain.gcpause
+        return _append_results(session, results, actor)
+
+
+def _append_results(
+    session: Session, results: Sequence[AssessmentResult], actor: str
+) -> list[PreparedEntry]:
+    # A function of its own, so that the drafts are freed before the collector resumes.
+    return append(session, [Draft("assessment.recorded", actor, r.to_json_obj()) for r in results])
 
 
 def _already_recorded(
     session: Session, results: Sequence[AssessmentResult]
 ) -> list[tuple[str, str, int]]:
     """Return (nip, event, seq) of results whose NIP already has a result in that event."""
-    wanted = {(r.nip.value, r.event) for r in results}
     found: list[tuple[str, str, int]] = []
+    # A first import finds an empty table: no need to look up every NIP in it.
+    if session.scalar(select(Assessment.seq).limit(1)) is None:
+        return found
+    wanted = {(r.nip.value, r.event) for r in results}
     nips = sorted({nip for nip, _ in wanted})
     for start in range(0, len(nips), 500):
         rows = session.execute(
@@ -196,30 +207,11 @@ def latest_ranking(session: Session, vacancy_id: str) -> Ranking | None:
     ).first()
 
 
-def placement_body(session: Session, decision: dict[str, Any]) -> dict[str, Any]:
-    """Complete a validated decision with the facts the ledger records alongside it."""
-    vacancy = session.get(Vacancy, decision["vacancy"])
-    if vacancy is None:
-        raise not_found("vacancy", decision["vacancy"])
-    position = session.get(Position, vacancy.position_code)
-    assert position is not None
-    person = session.get(Person, decision["nip"])
-    from_position = None
-    if person is not None:
-        from_position = person.position_code or person.current_position
-    return {
-        **decision,
-        "position": position.code,
-        "position_title": position.title,
-        "unit": position.unit,
-        "from_position": from_position,
-    }
-
-
 def record_placement(
     session: Session, decision: dict[str, Any], *, actor: str, evaluation: dict[str, Any] | None
 ) -> Recorded:
     """Record a placement decision, with the rules' verdict and findings when given."""
+    from integrity_service.case_parts import placement_body  # it imports this module
     from integrity_service.models import Placement
 
     body = placement_body(session, decision)

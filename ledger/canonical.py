@@ -71,9 +71,13 @@ def _check(value: Any, depth: int) -> bool:
     raise CanonicalizationError(f"type {kind.__name__} is not a JSON value")
 
 
-def canonicalize(value: Mapping[str, Any] | list[Any]) -> bytes:
-    """Return the RFC 8785 canonical UTF-8 bytes of a JSON value."""
-    ascii_keys = _check(value, 0)
+def canonicalize(value: Mapping[str, Any] | list[Any], *, depth: int = 0) -> bytes:
+    """Return the RFC 8785 canonical UTF-8 bytes of a JSON value.
+
+    ``depth`` is how deep the value sits inside an enclosing value whose canonical
+    form is assembled around these bytes: the nesting limit counts from the top.
+    """
+    ascii_keys = _check(value, depth)
     if ascii_keys:
         try:
             return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)

@@ -24,7 +24,7 @@ GENESIS_PREV = base64.b64encode(ZERO_HASH).decode("ascii")
 
 def b64(raw: bytes) -> str:
     """Return standard base64 text of raw bytes."""
-    return base64.b64encode(raw).decode("ascii")
+    return binascii.b2a_base64(raw, newline=False).decode("ascii")
 
 
 def unb64(text: str, *, size: int | None = None, what: str = "value") -> bytes:
@@ -47,6 +47,16 @@ def utc_now_text() -> str:
 def new_salt() -> str:
     """Return base64 of 16 fresh random bytes."""
     return b64(os.urandom(SALT_SIZE))
+
+
+def new_salts(count: int) -> list[str]:
+    """Return ``count`` salts like `new_salt`'s, from one read of the random source."""
+    pool = memoryview(os.urandom(SALT_SIZE * count))
+    encode = binascii.b2a_base64
+    return [
+        encode(pool[start : start + SALT_SIZE], newline=False).decode("ascii")
+        for start in range(0, SALT_SIZE * count, SALT_SIZE)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

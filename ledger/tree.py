@@ -150,8 +150,14 @@ class Frontier:
     def append(self, leaf: bytes) -> bytes:
         """Append one leaf (the commitment C) and return the hashes it completes."""
         current = leaf_hash(leaf)
-        completed = [current]
         levels, hashes = self._levels, self._hashes
+        self.size += 1
+        if not levels or levels[-1]:
+            # Every even leaf completes no node: it only joins the right edge.
+            levels.append(0)
+            hashes.append(current)
+            return current
+        completed = [current]
         level = 0
         while levels and levels[-1] == level:
             levels.pop()
@@ -160,7 +166,6 @@ class Frontier:
             level += 1
         levels.append(level)
         hashes.append(current)
-        self.size += 1
         return b"".join(completed)
 
     def root(self) -> bytes:

@@ -77,10 +77,19 @@ class AssessmentResult:
             "method": self.method,
             "assessed_on": self.assessed_on.isoformat(),
             "session": self.session,
-            "competencies": dict(self.levels),
+            "competencies": _plain_levels(self.levels),
             "potential_category": self.potential_category,
             "performance_rating": self.performance_rating,
         }
+
+
+def _plain_levels(levels: Mapping[str, int]) -> dict[str, int]:
+    """Return the levels as a new dict; a validated result's read-only view copies fastest."""
+    if type(levels) is MappingProxyType:
+        copied = levels.copy()
+        if type(copied) is dict:
+            return copied
+    return dict(levels)
 
 
 def parse_assessment_mapping(
@@ -158,7 +167,7 @@ def _build(
     category = take(
         lambda: scheme.require(values["potential_category"], field="potential_category")
     )
-    rating = take(lambda: _parse_rating(values["performance_rating"]))
+    rating = take(lambda: parse_performance_rating(values["performance_rating"]))
     if checks.errors:
         return None
     assert nip and name and rank and unit and position and event and method and assessed_on
@@ -179,7 +188,8 @@ def _build(
     )
 
 
-def _parse_rating(value: object) -> str | None:
+def parse_performance_rating(value: object) -> str | None:
+    """Return a performance rating spelled canonically, or None when it is not given."""
     if is_blank(value):
         return None
     return PERFORMANCE_RATINGS.require(value, field="performance_rating")
@@ -190,12 +200,16 @@ class DuplicateAssessmentCheck:
 
     def __init__(self) -> None:
         self._first_seen: dict[tuple[str, str], str] = {}
+        self._event_keys: dict[str, str] = {}  # term_key of each event seen: a batch has few
 
     def check(
         self, result: AssessmentResult, *, line: int | None = None, index: int | None = None
     ) -> Problem | None:
         """Return a problem if this result repeats an earlier one's NIP and event."""
-        key = (result.nip.value, term_key(result.event))
+        event_key = self._event_keys.get(result.event)
+        if event_key is None:
+            event_key = self._event_keys[result.event] = term_key(result.event)
+        key = (result.nip.value, event_key)
         here = where(line=line, index=index)
         first = self._first_seen.setdefault(key, here)
         if first == here:

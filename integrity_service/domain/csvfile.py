@@ -16,7 +16,9 @@ from typing import BinaryIO
 from .assessments import AssessmentResult, DuplicateAssessmentCheck, parse_assessment_row
 from .checking import validate_each
 from .errors import DEFAULT_PROBLEM_LIMIT, Problem, ProblemCollector, ValidationReport
-from .header import read_header
+from .fastrow import assessment_row_parser
+from .gcpause import collector_paused
+from .header import Header, read_header
 from .positions import DuplicatePositionCheck, PositionSpec, parse_position_row
 from .textlines import TextLines
 from .vocabulary import COMPETENCY_CODES, DEFAULT_POTENTIAL_SCHEME, Vocabulary
@@ -60,11 +62,32 @@ def read_assessments_csv(
 
     At most `limit` problems are listed; the report counts the rest.
     """
+    with collector_paused():  # a whole file's results: see domain.gcpause
+        return _read_assessments(source, scheme, today, on_row, limit)
+
+
+def _read_assessments(
+    source: CsvSource, scheme: Vocabulary, today: date, on_row: OnRow | None, limit: int
+) -> list[AssessmentResult]:
+    # A function of its own, so that what only the reading needs (the duplicate check's
+    # keys, the fast path's memos) is freed before the collector resumes.
     collector = ProblemCollector(limit=limit)
     duplicates = DuplicateAssessmentCheck()
+    names, rows = _rows(source, ASSESSMENT_COLUMNS, collector, on_row)
+    # Rows whose every cell is valid take the fast path; the others get the detailed
+    # validator, which names every problem. Both return the same result for a valid row.
+    fast = assessment_row_parser(names, scheme=scheme, today=today)
+
+    def parse(cells: list[str], line: int) -> AssessmentResult:
+        result = fast(cells)
+        if result is None:
+            record = dict(zip(names, cells, strict=True))
+            result = parse_assessment_row(record, line=line, scheme=scheme, today=today)
+        return result
+
     return validate_each(
-        _records(source, ASSESSMENT_COLUMNS, collector, on_row),
-        lambda cells, line: parse_assessment_row(cells, line=line, scheme=scheme, today=today),
+        rows,
+        parse,
         lambda result, line: duplicates.check(result, line=line),
         collector,
     )
@@ -79,24 +102,26 @@ def read_positions_csv(
     """Return every position in the file, or raise `ValidationReport` listing all problems."""
     collector = ProblemCollector(limit=limit)
     duplicates = DuplicatePositionCheck()
+    names, rows = _rows(source, POSITION_COLUMNS, collector, on_row)
     return validate_each(
-        _records(source, POSITION_COLUMNS, collector, on_row),
+        ((line, dict(zip(names, cells, strict=True))) for line, cells in rows),
         lambda cells, line: parse_position_row(cells, line=line),
         lambda position, line: duplicates.check(position, line=line),
         collector,
     )
 
 
-def _records(
+def _rows(
     source: CsvSource,
     columns: Sequence[str],
     collector: ProblemCollector,
     on_row: OnRow | None,
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (first line, cells by column) for each data row; record structural problems.
+) -> tuple[tuple[str, ...], Iterator[tuple[int, list[str]]]]:
+    """Read the header; return its column names and an iterator of (first line, cells).
 
-    Raises `ValidationReport` at once for problems that make the rest unreadable:
-    an empty file, a wrong header, bytes that are not UTF-8 text.
+    The header is read at once: `ValidationReport` is raised here for problems
+    that make the rest unreadable (an empty file, a wrong header). Bytes that
+    are not UTF-8 text are reported while iterating. Cells are in header order.
     """
     lines = TextLines(source)
     line_iter = iter(lines)
@@ -107,21 +132,33 @@ def _records(
             [Problem(f"the file is empty; the first line must be the header: {','.join(columns)}")]
         )
     header = read_header(header_text, columns)
+    return header.names, _data_rows(lines, line_iter, header, collector, on_row)
+
+
+def _data_rows(
+    lines: TextLines,
+    line_iter: Iterator[str],
+    header: Header,
+    collector: ProblemCollector,
+    on_row: OnRow | None,
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line, cells) for each data row; record structural problems."""
     reader = csv.reader(line_iter, delimiter=header.delimiter)
+    width = len(header.names)
     last_line = 1
     records = 0
     try:
         for record in reader:
             line, last_line = last_line + 1, lines.line_number
             # Blank lines and rows of empty cells are what spreadsheets append; skip them.
-            if not any(cell.strip() for cell in record):
+            if not (record and (record[0].strip() or "".join(record).strip())):
                 continue
             records += 1
-            if len(record) != len(header.names):
-                reason = _field_count_reason(len(record), len(header.names), line, last_line)
+            if len(record) != width:
+                reason = _field_count_reason(len(record), width, line, last_line)
                 collector.add(Problem(reason, line=line))
             else:
-                yield line, dict(zip(header.names, record, strict=True))
+                yield line, record
             if on_row is not None:
                 on_row(records, lines.bytes_read)
     except csv.Error as error:

@@ -19,7 +19,9 @@ SNIFF_BYTES = 4096
 UTF8_BOM = b"\xef\xbb\xbf"
 RESAVE_HINT = "save it from the spreadsheet as 'CSV UTF-8' and upload that file"
 
-_LINE_END = re.compile(rb"\r\n|\r|\n")
+# A line with its ending (CRLF, LF or a lone CR), or a last line without one.
+_RAW_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 # Bytes that never occur in text, tab, line ends and form feed aside.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -54,14 +56,23 @@ class TextLines:
         self.bytes_read = 0
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self._raw_lines():
-            self.line_number += 1
-            start = self.bytes_read
-            self.bytes_read += len(raw)
-            if self.line_number == 1 and raw.startswith(UTF8_BOM):
-                raw = raw[len(UTF8_BOM) :]
-                start += len(UTF8_BOM)
-            yield self._decode(raw, start)
+        for chunk in self._chunks():
+            # A chunk of ASCII text decodes as one string and splits into the same lines;
+            # anything else goes line by line, so a problem is named at its line and byte.
+            if chunk.isascii() and b"\x00" not in chunk:
+                for line in _TEXT_LINE.findall(chunk.decode("ascii")):
+                    self.line_number += 1
+                    self.bytes_read += len(line)
+                    yield line
+                continue
+            for raw in _RAW_LINE.findall(chunk):
+                self.line_number += 1
+                start = self.bytes_read
+                self.bytes_read += len(raw)
+                if self.line_number == 1 and raw.startswith(UTF8_BOM):
+                    raw = raw[len(UTF8_BOM) :]
+                    start += len(UTF8_BOM)
+                yield self._decode(raw, start)
 
     def _decode(self, raw: bytes, start: int) -> str:
         nul = raw.find(b"\x00")
@@ -81,7 +92,8 @@ class TextLines:
                 line=self.line_number,
             ) from None
 
-    def _raw_lines(self) -> Iterator[bytes]:
+    def _chunks(self) -> Iterator[bytes]:
+        """Yield the source in chunks of whole lines; only the last may lack its line end."""
         pending = self._stream.read(SNIFF_BYTES)
         if not isinstance(pending, bytes):
             raise TypeError("pass the file's bytes or a file opened in binary mode ('rb')")
@@ -89,14 +101,12 @@ class TextLines:
         while True:
             block = self._stream.read(BLOCK_BYTES)
             data = pending + block if block else pending
-            start = 0
-            for end in _LINE_END.finditer(data):
-                # A CR at the very end may be the first half of a CRLF split across blocks.
-                if block and end.group() == b"\r" and end.end() == len(data):
-                    break
-                yield data[start : end.end()]
-                start = end.end()
-            pending = data[start:]
+            # A CR at the very end may be the first half of a CRLF split across blocks.
+            stop = len(data) - 1 if block and data.endswith(b"\r") else len(data)
+            end = max(data.rfind(b"\n", 0, stop), data.rfind(b"\r", 0, stop)) + 1
+            if end:
+                yield data[:end]
+            pending = data[end:]
             if len(pending) > MAX_LINE_BYTES:
                 raise _reject(
                     f"line is longer than {MAX_LINE_BYTES:,} bytes; "
