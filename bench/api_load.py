@@ -82,15 +82,22 @@ class Tally:
             self.receipts += [(r["seq"], r["commitment"]) for r in receipts]
 
 
-async def _send(http: aiohttp.ClientSession, base: str, token: str, request: Request,
-                tally: Tally, started: float) -> None:
+async def _send(
+    http: aiohttp.ClientSession,
+    base: str,
+    token: str,
+    request: Request,
+    tally: Tally,
+    started: float,
+) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     if request.method == "POST":
         headers["Idempotency-Key"] = uuid.uuid4().hex
     status, payload = 0, None
     try:
-        async with http.request(request.method, base + request.path, json=request.body,
-                                headers=headers) as answer:
+        async with http.request(
+            request.method, base + request.path, json=request.body, headers=headers
+        ) as answer:
             status = answer.status
             text = await answer.text()
             payload = json.loads(text) if request.entries and status == request.expected else text
@@ -99,8 +106,17 @@ async def _send(http: aiohttp.ClientSession, base: str, token: str, request: Req
     tally.record(request, time.perf_counter() - started, status, payload)
 
 
-async def drive(base: str, token: str, workload: Workload, mix: dict[str, int], *,
-                duration: float, clients: int, rate: float, seed: int) -> Tally:
+async def drive(
+    base: str,
+    token: str,
+    workload: Workload,
+    mix: dict[str, int],
+    *,
+    duration: float,
+    clients: int,
+    rate: float,
+    seed: int,
+) -> Tally:
     """Send the mix for ``duration`` seconds: a closed loop of clients, or an open loop."""
     rng = random.Random(seed)
     operations, weights = list(mix), list(mix.values())
@@ -114,6 +130,7 @@ async def drive(base: str, token: str, workload: Workload, mix: dict[str, int], 
             return make_request(rng.choices(operations, weights)[0], workload, rng)
 
         if rate <= 0:
+
             async def client() -> None:
                 while time.perf_counter() < deadline:
                     await _send(http, base, token, next_request(), tally, time.perf_counter())
@@ -176,19 +193,29 @@ def ledger_check(
     audit = run("audit")
     db_path = service.database_url.removeprefix("sqlite:///")
     with sqlite3.connect(db_path) as conn:
-        stored = Counter(dict(conn.execute(
-            "SELECT type, count(*) FROM ledger_entries WHERE seq >= ? GROUP BY type",
-            (size_before,)).fetchall()))
-        commitments = dict(conn.execute(
-            "SELECT seq, commitment FROM ledger_entries WHERE seq >= ?", (size_before,)))
+        stored = Counter(
+            dict(
+                conn.execute(
+                    "SELECT type, count(*) FROM ledger_entries WHERE seq >= ? GROUP BY type",
+                    (size_before,),
+                ).fetchall()
+            )
+        )
+        commitments = dict(
+            conn.execute(
+                "SELECT seq, commitment FROM ledger_entries WHERE seq >= ?", (size_before,)
+            )
+        )
     mismatched = [
-        seq for seq, text in tally.receipts
+        seq
+        for seq, text in tally.receipts
         if base64.b64encode(commitments.get(seq, b"")).decode() != text
     ]
     return {
         "verify_ok": "OK" in verify.splitlines()[-1] if verify else False,
-        "rebuild_ok": rebuild.strip().endswith("0 difference(s) between the projections and "
-                                               "the ledger"),
+        "rebuild_ok": rebuild.strip().endswith(
+            "0 difference(s) between the projections and the ledger"
+        ),
         "audit_ok": "DIFF" not in audit and "no difference" in audit,
         "acknowledged": dict(tally.acknowledged),
         "stored": dict(stored),
@@ -209,16 +236,27 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         size_before = conn.execute("SELECT count(*) FROM ledger_entries").fetchone()[0]
     with service:
         service.start(workers=args.workers, threads=args.threads)
-        say(f"gunicorn: {args.workers} workers x {args.threads} threads at {service.base_url}; "
+        say(
+            f"gunicorn: {args.workers} workers x {args.threads} threads at {service.base_url}; "
             f"{'closed loop' if args.rate <= 0 else f'open loop at {args.rate}/s'}, "
-            f"{args.clients} clients, {args.duration} s, mix {mix}")
+            f"{args.clients} clients, {args.duration} s, mix {mix}"
+        )
         load_before = os.getloadavg()[0]
         server_cpu = service.server_cpu_seconds()
         client_cpu = time.process_time()
         started = time.perf_counter()
-        tally = asyncio.run(drive(service.base_url, service.token, workload, mix,
-                                  duration=args.duration, clients=args.clients, rate=args.rate,
-                                  seed=args.seed))
+        tally = asyncio.run(
+            drive(
+                service.base_url,
+                service.token,
+                workload,
+                mix,
+                duration=args.duration,
+                clients=args.clients,
+                rate=args.rate,
+                seed=args.seed,
+            )
+        )
         seconds = time.perf_counter() - started
         server_cpu = service.server_cpu_seconds() - server_cpu
         client_cpu = time.process_time() - client_cpu
@@ -230,31 +268,46 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     every = [v for values in tally.latencies.values() for v in values]
     overall = summarise(every, sum(tally.errors.values()), seconds)
     for name, numbers in [*operations.items(), ("overall", overall)]:
-        say(f"  {name:12} {numbers['per_s']:8.1f}/s  p50 {numbers['p50_ms']:6.1f}  "
+        say(
+            f"  {name:12} {numbers['per_s']:8.1f}/s  p50 {numbers['p50_ms']:6.1f}  "
             f"p95 {numbers['p95_ms']:6.1f}  p99 {numbers['p99_ms']:6.1f} ms  "
-            f"errors {numbers['errors']}")
+            f"errors {numbers['errors']}"
+        )
     answered = max(1, overall["requests"])
     cpu = {
         "server_cpu_s": round(server_cpu, 2),
         "client_cpu_s": round(client_cpu, 2),
         "server_cpu_ms_per_request": round(server_cpu * 1000 / answered, 2),
     }
-    say(f"  CPU: server {cpu['server_cpu_s']} s ({cpu['server_cpu_ms_per_request']} ms per "
+    say(
+        f"  CPU: server {cpu['server_cpu_s']} s ({cpu['server_cpu_ms_per_request']} ms per "
         f"request), load client {cpu['client_cpu_s']} s; loadavg {load_before:.1f} -> "
-        f"{load_after:.1f} on {os.cpu_count()} CPUs")
+        f"{load_after:.1f} on {os.cpu_count()} CPUs"
+    )
     for sample in tally.error_samples:
         say(f"  error: {sample}")
     say("verifying the ledger (checkpoint, verify, rebuild, counts by type) ...")
     ledger = ledger_check(service, size_before, tally)
-    say(f"  verify {'OK' if ledger['verify_ok'] else 'FAILED'}, rebuild "
+    say(
+        f"  verify {'OK' if ledger['verify_ok'] else 'FAILED'}, rebuild "
         f"{'OK' if ledger['rebuild_ok'] else 'FAILED'}, audit "
         f"{'OK' if ledger['audit_ok'] else 'FAILED'}, acknowledged == stored: "
-        f"{ledger['exact']} {ledger['stored']}")
+        f"{ledger['exact']} {ledger['stored']}"
+    )
     return {
-        "workers": args.workers, "threads": args.threads, "clients": args.clients,
-        "rate": args.rate, "duration_s": round(seconds, 2), "mix": mix,
-        "cpus": os.cpu_count(), "loadavg_start": load_before, "loadavg_end": load_after,
-        "operations": operations, "overall": overall, "cpu": cpu, "ledger": ledger,
+        "workers": args.workers,
+        "threads": args.threads,
+        "clients": args.clients,
+        "rate": args.rate,
+        "duration_s": round(seconds, 2),
+        "mix": mix,
+        "cpus": os.cpu_count(),
+        "loadavg_start": load_before,
+        "loadavg_end": load_after,
+        "operations": operations,
+        "overall": overall,
+        "cpu": cpu,
+        "ledger": ledger,
     }
 
 

@@ -86,16 +86,29 @@ def make_request(operation: str, workload: Workload, rng: random.Random) -> Requ
             "kind": rng.choice(("promotion", "rotation", "definitive")),
         }
         if operation == "check":
-            return Request("check", "POST", "/api/v1/placements/check", decision, 200,
-                           (("placement.checked", 1),))
+            return Request(
+                "check",
+                "POST",
+                "/api/v1/placements/check",
+                decision,
+                200,
+                (("placement.checked", 1),),
+            )
         decision["decree_number"] = f"800/{rng.randint(1, 99999)}/BKPSDM/2026"
         decision["justification"] = "Hasil seleksi terbuka; dicatat oleh uji beban."
-        return Request("placement", "POST", "/api/v1/placements", decision, 201,
-                       (("placement.decided", 1),))
+        return Request(
+            "placement", "POST", "/api/v1/placements", decision, 201, (("placement.decided", 1),)
+        )
     if operation == "assessments":
         results = [_assessment(workload, rng) for _ in range(BATCH)]
-        return Request("assessments", "POST", "/api/v1/assessments", {"results": results}, 201,
-                       (("assessment.recorded", BATCH),))
+        return Request(
+            "assessments",
+            "POST",
+            "/api/v1/assessments",
+            {"results": results},
+            201,
+            (("assessment.recorded", BATCH),),
+        )
     if operation == "proof":
         index = rng.randrange(workload.proof_size)
         path = f"/public/proof/inclusion?index={index}&size={workload.proof_size}"

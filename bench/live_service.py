@@ -62,9 +62,7 @@ def alive(pid: int) -> bool:
 class LiveService:
     """One service: its database, key, token, and a gunicorn server that can be (re)started."""
 
-    def __init__(
-        self, workdir: Path, *, database_url: str | None = None, **config: Any
-    ) -> None:
+    def __init__(self, workdir: Path, *, database_url: str | None = None, **config: Any) -> None:
         self.workdir = workdir
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.database_url = database_url or f"sqlite:///{workdir / 'integrity.db'}"

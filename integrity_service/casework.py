@@ -140,7 +140,6 @@ def history(session: Session, finding_id: str) -> list[HistoryItem]:
     return items
 
 
-
 def register_projection() -> None:
     """Add the projection of status changes to the projection handlers (idempotent)."""
     from integrity_service import projections

@@ -253,10 +253,7 @@ def _ledger_gauges() -> list[str]:
         with db.engine().connect() as conn:
             last = conn.execute(text("SELECT max(seq) FROM ledger_entries")).scalar()
             latest = conn.execute(
-                text(
-                    "SELECT size, created_at FROM ledger_checkpoints "
-                    "ORDER BY size DESC LIMIT 1"
-                )
+                text("SELECT size, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1")
             ).first()
     except SQLAlchemyError:
         current_app.logger.warning("metrics: the database did not answer", exc_info=True)

@@ -57,19 +57,34 @@ def service_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
             return answer.get_json()
 
         people = [nip(serial) for serial in range(1, 13)]
-        post("/assessments", {"results": [
-            assessment_json(person, competencies=levels(1 + n % 5, M01=1 + n % 4))
-            for n, person in enumerate(people)
-        ]})
+        post(
+            "/assessments",
+            {
+                "results": [
+                    assessment_json(person, competencies=levels(1 + n % 5, M01=1 + n % 4))
+                    for n, person in enumerate(people)
+                ]
+            },
+        )
         for code, candidates in (("DINKES-ADM-01", people[:7]), ("DINKES-ADM-02", people[5:])):
             post("/positions", position_json(code))
-            vacancy = post("/vacancies", {"position": code, "candidates": candidates,
-                                          "opened_on": "2025-08-20"})["id"]
+            vacancy = post(
+                "/vacancies",
+                {"position": code, "candidates": candidates, "opened_on": "2025-08-20"},
+            )["id"]
             post(f"/vacancies/{vacancy}/ranking")
         # A first check records the rule set, as on any service in use.
-        checked = client.post("/api/v1/placements/check", headers=headers, json={
-            "vacancy": vacancy, "nip": people[5], "decided_on": "2025-09-01",
-            "decided_by": "PPK-BUPATI", "kind": "promotion"})
+        checked = client.post(
+            "/api/v1/placements/check",
+            headers=headers,
+            json={
+                "vacancy": vacancy,
+                "nip": people[5],
+                "decided_on": "2025-09-01",
+                "decided_by": "PPK-BUPATI",
+                "kind": "promotion",
+            },
+        )
         assert checked.status_code == 200, checked.get_data(as_text=True)
         assert app.test_cli_runner().invoke(args=["checkpoint"]).exit_code == 0
         with app.app_context(), db.sessions()() as session:

@@ -69,8 +69,14 @@ def test_sqlite_online_backup_taken_during_writes_restores_elsewhere(
 
 def _libpq_arguments(url: str) -> list[str]:
     parsed = make_url(url)
-    return ["-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432),
-            "-U", parsed.username or "postgres"]
+    return [
+        "-h",
+        parsed.host or "127.0.0.1",
+        "-p",
+        str(parsed.port or 5432),
+        "-U",
+        parsed.username or "postgres",
+    ]
 
 
 @pytest.mark.postgres
@@ -94,17 +100,43 @@ def test_pg_dump_restored_into_a_fresh_database_checks_out(tmp_path: Path) -> No
         _record(app, make_token(app), 50, 3)  # entries after the last checkpoint too
         dump = tmp_path / "ledger.sql"
         source = make_url(POSTGRES_URL).database or "postgres"
-        subprocess.run(["pg_dump", *_libpq_arguments(POSTGRES_URL), "-d", source,
-                        f"--schema={schema}", "--no-owner", "-f", str(dump)],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                "pg_dump",
+                *_libpq_arguments(POSTGRES_URL),
+                "-d",
+                source,
+                f"--schema={schema}",
+                "--no-owner",
+                "-f",
+                str(dump),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{restore_db}"'))
-        subprocess.run(["psql", *_libpq_arguments(POSTGRES_URL), "-d", restore_db, "-q",
-                        "-v", "ON_ERROR_STOP=1", "-f", str(dump)],
-                       check=True, capture_output=True, timeout=120)
-        restored_url = make_url(POSTGRES_URL).set(database=restore_db).render_as_string(
-            hide_password=False
-        ) + f"?options=-csearch_path%3D{schema}"
+        subprocess.run(
+            [
+                "psql",
+                *_libpq_arguments(POSTGRES_URL),
+                "-d",
+                restore_db,
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-f",
+                str(dump),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        restored_url = (
+            make_url(POSTGRES_URL).set(database=restore_db).render_as_string(hide_password=False)
+            + f"?options=-csearch_path%3D{schema}"
+        )
         restored = make_app(restored_url, tmp_path)
         apps.append(restored)
         assert_restored_copy_checks_out(restored)

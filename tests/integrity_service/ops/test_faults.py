@@ -217,7 +217,9 @@ def test_disk_full_on_small_filesystem(
     disk.mkdir()
     mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(disk)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
@@ -269,9 +271,15 @@ def test_postgres_connections_cut_mid_stream(
         nonlocal cut
         with admin.connect() as conn:
             for _ in range(rounds):
-                cut += len(conn.execute(text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE application_name = :name"), {"name": name}).all())
+                cut += len(
+                    conn.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE application_name = :name"
+                        ),
+                        {"name": name},
+                    ).all()
+                )
                 time.sleep(0.2)
 
     try:

@@ -47,8 +47,13 @@ class Write:
 
 def check_write(pair: tuple[str, str], tag: str, today: str) -> Write:
     """Return a placement check whose ``decided_by`` is unique (the check is a ledger write)."""
-    body = {"vacancy": pair[0], "nip": pair[1], "decided_on": today, "decided_by": tag,
-            "kind": "promotion"}
+    body = {
+        "vacancy": pair[0],
+        "nip": pair[1],
+        "decided_on": today,
+        "decided_by": tag,
+        "kind": "promotion",
+    }
     return Write("/api/v1/placements/check", body, "placement.checked", (tag,))
 
 
@@ -60,25 +65,44 @@ def assessment_write(event: str, size: int = 3) -> Write:
         born = f"1961{1 + number // 28 % 12:02d}{1 + number % 28:02d}"
         appointed = f"1990{1 + number // 336 % 12:02d}"
         nip = f"{born}{appointed}{1 + number % 2}{number % 997 + 1:03d}"
-        results.append({
-            "nip": nip, "name": f"Peserta {number}", "rank": "III/c", "unit": "Dinas Kesehatan",
-            "current_position": "Kepala Seksi", "event": event, "method": "CACT",
-            "assessed_on": "2025-08-11", "session": 1,
-            "competencies": dict.fromkeys(CODES, 3), "potential_category": "Potensial",
-            "performance_rating": "Baik",
-        })
-    return Write("/api/v1/assessments", {"results": results}, "assessment.recorded",
-                 tuple(r["nip"] for r in results))
+        results.append(
+            {
+                "nip": nip,
+                "name": f"Peserta {number}",
+                "rank": "III/c",
+                "unit": "Dinas Kesehatan",
+                "current_position": "Kepala Seksi",
+                "event": event,
+                "method": "CACT",
+                "assessed_on": "2025-08-11",
+                "session": 1,
+                "competencies": dict.fromkeys(CODES, 3),
+                "potential_category": "Potensial",
+                "performance_rating": "Baik",
+            }
+        )
+    return Write(
+        "/api/v1/assessments",
+        {"results": results},
+        "assessment.recorded",
+        tuple(r["nip"] for r in results),
+    )
 
 
 def send(port: int, token: str, write: Write, *, timeout: float = 20) -> None:
     """Send (or resend) a write and record its answer on it."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("POST", write.path, json.dumps(write.body), {
-            "Authorization": f"Bearer {token}", "Content-Type": "application/json",
-            "Idempotency-Key": write.key,
-        })
+        conn.request(
+            "POST",
+            write.path,
+            json.dumps(write.body),
+            {
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": write.key,
+            },
+        )
         answer = conn.getresponse()
         payload = answer.read()
         write.status = answer.status
@@ -100,8 +124,16 @@ def send(port: int, token: str, write: Write, *, timeout: float = 20) -> None:
 class WriteStream:
     """Client threads sending writes one after another until stopped (or a time limit)."""
 
-    def __init__(self, port: int, token: str, make: Any, *, clients: int = 4,
-                 limit_s: float = 60, retries: int = 100) -> None:
+    def __init__(
+        self,
+        port: int,
+        token: str,
+        make: Any,
+        *,
+        clients: int = 4,
+        limit_s: float = 60,
+        retries: int = 100,
+    ) -> None:
         self.port = port
         self.retries = retries
         self.token = token
@@ -167,8 +199,12 @@ def stored_contents(database_url: str, since: int) -> dict[str, list[tuple[int, 
     try:
         with engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT seq, type, commitment, entry_bytes FROM ledger_entries "
-                     "WHERE seq >= :since ORDER BY seq"), {"since": since})
+                text(
+                    "SELECT seq, type, commitment, entry_bytes FROM ledger_entries "
+                    "WHERE seq >= :since ORDER BY seq"
+                ),
+                {"since": since},
+            )
             for seq, entry_type, commitment, raw in rows:
                 body = json.loads(bytes(raw))["body"]
                 checked = entry_type == "placement.checked"
