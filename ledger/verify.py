@@ -81,23 +81,26 @@ class VerifyReport:
 
 def _check_entry(
     row: StoredEntry, expected_prev: str, redacted: Container[int]
-) -> tuple[str | None, Any]:
-    """Return what is wrong with one entry's bytes (or None), and the parsed entry."""
+) -> str | dict[str, Any] | None:
+    """Return what is wrong with one entry's bytes (a str), else the parsed entry.
+
+    None for an entry whose erasure is recorded. One return value, not a tuple:
+    this runs once per entry of the log.
+    """
     if row.entry_bytes is None:
-        wrong = None if row.seq in redacted else "entry bytes erased without a recorded redaction"
-        return wrong, None
+        return None if row.seq in redacted else "entry bytes erased without a recorded redaction"
     if compute_commitment(row.entry_bytes) != row.commitment:
-        return "stored commitment does not match the entry bytes (entry changed)", None
+        return "stored commitment does not match the entry bytes (entry changed)"
     try:
         obj = orjson.loads(row.entry_bytes)
     except orjson.JSONDecodeError:
-        return "entry bytes are not JSON", None
+        return "entry bytes are not JSON"
     if not isinstance(obj, dict) or obj.get("seq") != row.seq:
         found = obj.get("seq") if isinstance(obj, dict) else None
-        return f"entry says seq {found!r} but is stored at seq {row.seq} (moved or swapped)", None
+        return f"entry says seq {found!r} but is stored at seq {row.seq} (moved or swapped)"
     if obj.get("prev") != expected_prev:
-        return "prev does not link to the previous entry's commitment (chain broken)", None
-    return None, obj
+        return "prev does not link to the previous entry's commitment (chain broken)"
+    return obj
 
 
 def _key_event(chain: KeyChain, seq: int, obj: dict[str, Any]) -> Problem | None:
@@ -187,16 +190,18 @@ def verify_log(
             missing = frontier.size
             entry_problems.insert(0, Problem(f"entry missing (found seq {row.seq} next)", missing))
             break
-        wrong, obj = _check_entry(row, expected_prev, redacted)
-        if wrong is None and frontier.append(row.commitment) != row.tree_hashes:
+        obj = _check_entry(row, expected_prev, redacted)
+        if obj.__class__ is str:
+            entry_problems.insert(0, Problem(obj, row.seq))  # type: ignore[arg-type]
+            break
+        if frontier.append(row.commitment) != row.tree_hashes:
             wrong = "stored tree hashes differ from those recomputed (interior hash changed)"
-        if wrong is not None:
             entry_problems.insert(0, Problem(wrong, row.seq))
             break
-        if row.entry_bytes is None:
+        if obj is None:
             report.redacted.append(row.seq)
-        elif obj.get("type") in KEY_EVENT_TYPES:
-            problem = _key_event(chain, row.seq, obj)
+        elif obj.get("type") in KEY_EVENT_TYPES:  # type: ignore[union-attr]
+            problem = _key_event(chain, row.seq, obj)  # type: ignore[arg-type]
             if problem is not None:
                 entry_problems.append(problem)
         expected_prev = binascii.b2a_base64(row.commitment, newline=False).decode()
