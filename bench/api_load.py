@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rate", type=float, default=0.0, help="requests/s; 0: closed loop")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--mix", default="", help="e.g. check=60,proof=20 (default: see top)")
     parser.add_argument("--seed", type=int, default=2025)
