@@ -185,16 +185,18 @@ def verify_log(
         recomputed[0] = frontier.root()
     expected_prev = GENESIS_PREV
     complete = False
+    # The loop runs once per entry of the log: locals, not attribute lookups.
+    append, check, to_base64 = frontier.append, _check_entry, binascii.b2a_base64
+    checked = 0  # entries fully checked; also the frontier's size before each append
     for row in entries:
-        if row.seq != frontier.size:
-            missing = frontier.size
-            entry_problems.insert(0, Problem(f"entry missing (found seq {row.seq} next)", missing))
+        if row.seq != checked:
+            entry_problems.insert(0, Problem(f"entry missing (found seq {row.seq} next)", checked))
             break
-        obj = _check_entry(row, expected_prev, redacted)
+        obj = check(row, expected_prev, redacted)
         if obj.__class__ is str:
             entry_problems.insert(0, Problem(obj, row.seq))  # type: ignore[arg-type]
             break
-        if frontier.append(row.commitment) != row.tree_hashes:
+        if append(row.commitment) != row.tree_hashes:
             wrong = "stored tree hashes differ from those recomputed (interior hash changed)"
             entry_problems.insert(0, Problem(wrong, row.seq))
             break
@@ -204,14 +206,15 @@ def verify_log(
             problem = _key_event(chain, row.seq, obj)  # type: ignore[arg-type]
             if problem is not None:
                 entry_problems.append(problem)
-        expected_prev = binascii.b2a_base64(row.commitment, newline=False).decode()
-        report.entries_checked += 1
-        if frontier.size in wanted:
-            recomputed[frontier.size] = frontier.root()
-        if progress is not None and report.entries_checked % 10000 == 0:
-            progress(report.entries_checked)
+        expected_prev = to_base64(row.commitment, newline=False).decode()
+        checked += 1
+        if checked in wanted:
+            recomputed[checked] = frontier.root()
+        if progress is not None and checked % 10000 == 0:
+            progress(checked)
     else:
         complete = True
+    report.entries_checked = checked
     roots = _check_checkpoints(parsed, verifier, chain, recomputed, report)
     for size in sorted(roots):
         if size in recomputed:
