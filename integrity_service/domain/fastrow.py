@@ -28,7 +28,7 @@ from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
-from .assessments import AssessmentResult, parse_performance_rating
+from .assessments import ASSESSMENT_FIELDS, AssessmentResult, parse_performance_rating
 from .errors import FieldError
 from .fields import (
     TEXT_MAX_LENGTH,
@@ -51,19 +51,8 @@ _CLEAN_TEXT = re.compile(r"[!-~]+(?: [!-~]+)*")
 _GENDERS = {"1": Gender.MALE, "2": Gender.FEMALE}
 _SERIALS = {f"{serial:03d}": serial for serial in range(1, 1000)}
 _NIP_HEAD = 14  # birth date YYYYMMDD and appointment month YYYYMM
-_FIELDS = (
-    "nip",
-    "name",
-    "rank",
-    "unit",
-    "current_position",
-    "event",
-    "method",
-    "assessed_on",
-    "session",
-    "potential_category",
-    "performance_rating",
-)
+# The text fields of a row, named as in the API (the levels are read apart).
+_FIELDS = tuple(name for name in ASSESSMENT_FIELDS if name != "competencies")
 
 
 class _Memo(dict[str, Any]):
