@@ -23,7 +23,6 @@ from integrity_service import records
 from integrity_service.ledger_store import SqlLedger
 from integrity_service.ledger_tables import LedgerCheckpoint, LedgerEntry
 from ledger.append import Draft, PreparedEntry
-from ledger.checkpoint import Checkpoint
 from ledger.entry import utc_now_text
 from ledger.errors import VerificationError
 from ledger.key_trust import NoteToCheck, key_windows
@@ -141,18 +140,7 @@ def checkpoint_signers(
 
 def sign_checkpoint(session: Session, signers: Sequence[NoteSigner]) -> StoredCheckpoint | None:
     """Sign and store a checkpoint if the tree grew, with every signer (one line each)."""
-    ledger = SqlLedger(session)
-    if len(signers) == 1:
-        return ledger.sign_checkpoint(signers[0])
-    size = ledger.size()
-    latest = ledger.latest_checkpoint()
-    if size == 0 or (latest is not None and latest.size >= size):
-        return None
-    root = ledger.root(size)
-    note = Checkpoint(signers[0].name, size, root).sign(*signers)
-    session.add(LedgerCheckpoint(size=size, root=root, note=note, created_at=utc_now_text()))
-    session.flush()
-    return StoredCheckpoint(size, root, note)
+    return SqlLedger(session).sign_checkpoint(*signers)
 
 
 def check_can_begin(session: Session, current: NoteSigner) -> None:

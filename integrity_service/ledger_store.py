@@ -173,14 +173,17 @@ class SqlLedger:
             )
         return prepared
 
-    def sign_checkpoint(self, signer: NoteSigner) -> StoredCheckpoint | None:
-        """Sign and store a checkpoint for the current size if the tree grew; else None."""
+    def sign_checkpoint(self, signer: NoteSigner, *more: NoteSigner) -> StoredCheckpoint | None:
+        """Sign and store a checkpoint for the current size if the tree grew; else None.
+
+        Each signer adds a signature line (``more``: a key rotation's overlap).
+        """
         size = self.size()
         latest = self.latest_checkpoint()
         if size == 0 or (latest is not None and latest.size >= size):
             return None
         root = self.root(size)
-        note = Checkpoint(signer.name, size, root).sign(signer)
+        note = Checkpoint(signer.name, size, root).sign(signer, *more)
         row = LedgerCheckpoint(size=size, root=root, note=note, created_at=utc_now_text())
         self.session.add(row)
         self.session.flush()
