@@ -223,7 +223,14 @@ def _key_check() -> tuple[dict[str, Any], str | None]:
     loaded = current_app.extensions.get("integrity_signer")
     if loaded is not None and loaded.verifier().to_text() != verifier:
         return {}, "signing key: the key file changed since this process loaded it; restart it"
-    return {"verifier_key": verifier}, None
+    try:  # during a key rotation's overlap, checkpoints need the next key too
+        following = keys.next_signer()
+    except (keys.KeyFileError, OSError) as exc:
+        current_app.logger.error("healthz: next signing key check failed: %s", exc)
+        return {}, "next signing key: INTEGRITY_NEXT_KEY_FILE does not load; see the server log"
+    if following is None:
+        return {"verifier_key": verifier}, None
+    return {"verifier_key": verifier, "next_verifier_key": following.verifier().to_text()}, None
 
 
 @bp.get("/healthz")

@@ -127,6 +127,24 @@ def test_healthz_is_503_when_the_key_does_not_load(app: Flask, client: FlaskClie
     assert client.get("/healthz").status_code == 503
 
 
+def test_healthz_checks_the_next_key_during_a_rotation(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "next.key"
+    begun = app.test_cli_runner().invoke(args=["rotate-key", "begin", "--new-key-file", str(path)])
+    assert begun.exit_code == 0, begun.output
+    app.config["NEXT_KEY_FILE"] = str(path)
+    body = client.get("/healthz").get_json()
+    assert body["next_verifier_key"] != body["verifier_key"]
+    os.chmod(path, 0o644)  # readable by others: refused, as the key file would be
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.get_json()["failures"] == [
+        "next signing key: INTEGRITY_NEXT_KEY_FILE does not load; see the server log"
+    ]
+    assert str(path) not in answer.get_data(as_text=True)
+
+
 def test_healthz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
     app = make_app(f"sqlite:///{tmp_path / 'integrity.db'}", tmp_path)
     app.extensions["integrity_engine"].dispose()
