@@ -13,6 +13,12 @@ earlier checks matter only to recorded decisions (MERIT-013).
 A hit is exact whatever database the session reaches: two databases share a
 key only if they share the whole prefix, and their projections are then the
 same (``rebuild`` checks that the stored projections are the ledger's).
+
+On PostgreSQL (read committed) facts gathered after `log_position` may include
+a non-check entry committed in between, and are then kept under the older key.
+Only early answers can read such facts: under the write lock
+`checks.early_check_holds` sees that entry and the check is evaluated again,
+and the lock's own reads see the newer key, never the older one.
 """
 
 from __future__ import annotations
