@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, select, text
+from sqlalchemy import Text, bindparam, cast, select, text
 from sqlalchemy.orm import Session
 
 from integrity_service.models import Assessment, Position, Ranking, Vacancy
@@ -119,6 +119,8 @@ _ASSESSMENT_FACT_COLUMNS = (
     Assessment.performance_rating,
     Assessment.supersedes,
 )
+# Built once: a statement made per call costs more than the query does.
+_ASSESSMENTS_OF = select(*_ASSESSMENT_FACT_COLUMNS).where(Assessment.nip == bindparam("nip"))
 
 
 def person_part(session: Session, nip: str) -> PersonPart:
@@ -132,7 +134,7 @@ def person_part(session: Session, nip: str) -> PersonPart:
             "are unknown; record the person's assessment result first",
             errors=[{"index": None, "field": "nip", "message": "no recorded assessment"}],
         )
-    assessments = session.execute(select(*_ASSESSMENT_FACT_COLUMNS).where(Assessment.nip == nip))
+    assessments = session.execute(_ASSESSMENTS_OF, {"nip": nip})
     return PersonPart(
         person=PersonFact(nip=row.nip, rank=row.rank, seq=row.seq),
         from_position=row.position_code or row.current_position,
