@@ -114,7 +114,7 @@ def set_user_active(username: str) -> Response:
     """Deactivate a user (their web sessions are revoked at once) or reactivate one.
 
     The revocation happens in the same transaction as the change: see
-    `integrity_service.users.WebSession` (a reactivated user signs in afresh).
+    `integrity_service.web_sessions` (a reactivated user signs in afresh).
     """
     active = request.form.get("active") == "1"
     if username == signed_in_user().username and not active:

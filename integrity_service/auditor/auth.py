@@ -1,6 +1,6 @@
 """Signing in and out: a generic error on any failure, attempts limited per address and name.
 
-Each sign-in opens a web session recorded on the server (`integrity_service.users.WebSession`);
+Each sign-in opens a web session recorded on the server (`integrity_service.web_sessions`);
 signing out revokes it, so the old cookie signs no one in afterwards.
 """
 
@@ -26,14 +26,8 @@ from integrity_service.auditor.access import (
     signed_in_user,
 )
 from integrity_service.problems import Problem
-from integrity_service.users import (
-    authenticate,
-    cookie_is_secure,
-    end_web_session,
-    limiter,
-    normalise_username,
-    start_web_session,
-)
+from integrity_service.users import authenticate, cookie_is_secure, limiter, normalise_username
+from integrity_service.web_sessions import end_web_session, start_web_session
 
 
 def _login_limit() -> str:

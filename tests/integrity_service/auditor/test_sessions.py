@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from integrity_service import db
-from integrity_service.users import User, WebSession
+from integrity_service.users import User
+from integrity_service.web_sessions import WebSession
 from tests.integrity_service.auditor.conftest import FAST_ARGON2, csrf_token, sign_in
 
 PAGE = "/audit/findings"

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from integrity_service import db
-from integrity_service.users import User, create_user, start_web_session
+from integrity_service.users import User, create_user
+from integrity_service.web_sessions import start_web_session
 
 PASSWORD = "correct horse battery staple"
 

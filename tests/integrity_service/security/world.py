@@ -113,7 +113,8 @@ def session_cookie(app: Flask, username: str) -> str:
     """Return the value of a session cookie of ``username`` signed in (a web session
     recorded as sign-in records one), without the cost of a password check.
     """
-    from integrity_service.users import User, start_web_session
+    from integrity_service.users import User
+    from integrity_service.web_sessions import start_web_session
 
     with app.app_context(), db.sessions()() as write, write.begin():
         user = write.get(User, username)
