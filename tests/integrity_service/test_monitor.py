@@ -10,8 +10,9 @@ from flask import Flask
 from integrity_service import db, keys
 from integrity_service.ledger_store import SqlLedger
 from ledger.append import Draft
+from tests.browser_support import live_server as served
 from tests.integrity_service.test_ledger_store import append
-from tests.integrity_service.tlog_support import fork_log, log_app, run_cli, served
+from tests.integrity_service.tlog_support import fork_log, log_app, run_cli
 
 
 def _checkpoint(app: Flask) -> str:

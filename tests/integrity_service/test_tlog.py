@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from integrity_service import db, keys
 from integrity_service.ledger_store import SqlLedger
 from ledger.checkpoint import open_checkpoint
 from ledger.hashing import leaf_hash
 from ledger.tiles import Tile, decode_entry_bundle, tiles_for_size, verify_root_from_tiles
+from tests.browser_support import live_server
 from tests.integrity_service.test_ledger_store import append
 
 OLD, SIZE, UNSIGNED = 300, 600, 40
@@ -128,14 +127,8 @@ def test_export_tiles_writes_the_same_files(
 @pytest.fixture
 def served(filled: Flask) -> Iterator[str]:
     """Serve the filled app on a loopback port."""
-    server = make_server("127.0.0.1", 0, filled, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with live_server(filled) as url:
+        yield url
 
 
 def test_go_tlog_reads_the_tiles(served: str) -> None:

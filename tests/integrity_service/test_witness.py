@@ -21,13 +21,13 @@ from ledger.note import NoteSigner
 from ledger.witness import main as witness_main
 from ledger.witness_protocol import AddCheckpoint
 from ledger.witness_state import WitnessState
+from tests.browser_support import live_server as served
 from tests.c2sp_spec import spec_parse_vkey, spec_split_note, spec_verify
 from tests.integrity_service.test_ledger_store import append
 from tests.integrity_service.tlog_support import (
     fork_log,
     log_app,
     run_cli,
-    served,
     witnesses,
 )
 

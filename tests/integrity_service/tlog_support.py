@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import IO
 
 from flask import Flask
-from werkzeug.serving import make_server
 
 from tests.conftest import make_app
 
@@ -142,19 +141,6 @@ def witnesses(folder: Path, log_key: str, count: int = 2) -> Iterator[list[Witne
     finally:
         for witness in started:
             witness.stop()
-
-
-@contextmanager
-def served(app: Flask) -> Iterator[str]:
-    """Serve an app on a loopback port and yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def log_app(folder: Path, **config: object) -> Flask:

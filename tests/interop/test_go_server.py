@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from gocheck_runner import GoToolchainUnavailableError, run_gocheck
-from werkzeug.serving import make_server
 
+from tests.browser_support import live_server
 from tests.conftest import make_app
 
 
@@ -20,14 +19,10 @@ def served_demo(tmp_path: Path) -> Iterator[str]:
     app: Flask = make_app(f"sqlite:///{tmp_path / 'integrity.db'}", tmp_path)
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with live_server(app) as url:
+            yield url
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         app.extensions["integrity_engine"].dispose()
 
 

@@ -154,3 +154,13 @@ def live_services() -> Iterator[list[LiveService]]:
     yield started
     for service in started:
         service.stop()
+
+
+@pytest.fixture
+def service(
+    service_template: Template, tmp_path: Path, live_services: list[LiveService]
+) -> LiveService:
+    """A service (not started) on a copy of the template, stopped at the test's end."""
+    copied = copy_service(service_template, tmp_path / "svc")
+    live_services.append(copied)
+    return copied

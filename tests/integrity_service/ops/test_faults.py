@@ -104,11 +104,7 @@ def settle(service: LiveService, writes: list[Write], size_before: int) -> dict[
     }
 
 
-def test_worker_killed_mid_stream(
-    service_template: Template, tmp_path: Path, live_services: list[LiveService]
-) -> None:
-    service = copy_service(service_template, tmp_path / "svc")
-    live_services.append(service)
+def test_worker_killed_mid_stream(service_template: Template, service: LiveService) -> None:
     service.start(workers=3)
     size_before = ledger_size(service.database_url)
     killed = []
@@ -127,11 +123,7 @@ def test_worker_killed_mid_stream(
     print("worker kill:", settle(service, stream.writes, size_before))
 
 
-def test_server_killed_mid_stream(
-    service_template: Template, tmp_path: Path, live_services: list[LiveService]
-) -> None:
-    service = copy_service(service_template, tmp_path / "svc")
-    live_services.append(service)
+def test_server_killed_mid_stream(service_template: Template, service: LiveService) -> None:
     service.start(workers=3)
     size_before = ledger_size(service.database_url)
     with WriteStream(service.port, service.token, mixed_writes(service_template, "sk")) as stream:
@@ -169,12 +161,8 @@ def _assert_storage_full(write: Write) -> None:
     assert "no space left" in write.problem["detail"]
 
 
-def test_database_full_by_page_cap(
-    service_template: Template, tmp_path: Path, live_services: list[LiveService]
-) -> None:
+def test_database_full_by_page_cap(service: LiveService) -> None:
     """SQLITE_MAX_PAGE_COUNT: full means 503 "Storage full", nothing torn; more room heals it."""
-    service = copy_service(service_template, tmp_path / "svc")
-    live_services.append(service)
     with sqlite3.connect(service.workdir / "integrity.db") as conn:
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
     service.config["SQLITE_MAX_PAGE_COUNT"] = pages + 60

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,16 +30,12 @@ from tests.integrity_service.api.factories import (
     nip,
     position_json,
 )
-from tests.integrity_service.ops.conftest import Template, cli, copy_service
+from tests.integrity_service.ops.conftest import cli
 from tests.integrity_service.ops.writes import ledger_size
 
 
 @pytest.mark.slow
-def test_small_load_run(
-    service_template: Template, tmp_path: Path, live_services: list[LiveService]
-) -> None:
-    service = copy_service(service_template, tmp_path / "svc")
-    live_services.append(service)
+def test_small_load_run(service: LiveService) -> None:
     service.start(workers=3)
     size_before = ledger_size(service.database_url)
     workload = api_load.read_workload(service.workdir / "integrity.db")

@@ -22,7 +22,6 @@ from integrity_service import keys
 from integrity_service.ops import REQUEST_LOGGER
 from tests.conftest import make_app
 from tests.integrity_service.api.factories import assessment_json, bearer, make_token, nip
-from tests.integrity_service.ops.conftest import Template, copy_service
 
 
 class Lines(logging.Handler):
@@ -207,12 +206,8 @@ def _served(service: LiveService, route: str) -> float:
 
 
 @pytest.mark.slow
-def test_under_gunicorn_logs_count_and_limits(
-    service_template: Template, tmp_path: Path, live_services: list[LiveService]
-) -> None:
+def test_under_gunicorn_logs_count_and_limits(service: LiveService) -> None:
     """gunicorn.conf.py: JSON lines on stderr, metrics summed over workers, line limit."""
-    service = copy_service(service_template, tmp_path / "svc")
-    live_services.append(service)
     service.start(workers=2)
 
     def fetch(number: int) -> None:
