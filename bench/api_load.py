@@ -41,12 +41,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import aiohttp
-
+from bench import lean_http
 from bench.api_mix import DEFAULT_MIX, Request, Workload, make_request, parse_mix, read_workload
+from bench.lean_http import HttpError, build_request, exchange
 from bench.live_service import LiveService
 
 __all__ = ["DEFAULT_MIX", "Tally", "drive", "ledger_check", "read_workload"]
@@ -66,10 +67,19 @@ class Tally:
     error_samples: list[str] = field(default_factory=list)
     acknowledged: Counter[str] = field(default_factory=Counter)
     receipts: list[tuple[int, str]] = field(default_factory=list)
+    timeline: list[tuple[float, float]] = field(default_factory=list)
+
+    def joined(self, other: Tally) -> Tally:
+        """Return one tally of the writes acknowledged in this run and in ``other``."""
+        return Tally(
+            acknowledged=self.acknowledged + other.acknowledged,
+            receipts=self.receipts + other.receipts,
+        )
 
     def record(self, request: Request, seconds: float, status: int, payload: Any) -> None:
         """Count one answered (or failed: status 0) request."""
         self.latencies.setdefault(request.operation, []).append(seconds)
+        self.timeline.append((time.perf_counter(), seconds))
         if status != request.expected:
             self.errors[request.operation] += 1
             if len(self.error_samples) < 10:
@@ -83,8 +93,7 @@ class Tally:
 
 
 async def _send(
-    http: aiohttp.ClientSession,
-    base: str,
+    server: tuple[str, int],
     token: str,
     request: Request,
     tally: Tally,
@@ -93,17 +102,15 @@ async def _send(
     headers = {"Authorization": f"Bearer {token}"}
     if request.method == "POST":
         headers["Idempotency-Key"] = uuid.uuid4().hex
-    status, payload = 0, None
+    host, port = server
+    payload = build_request(request.method, f"{host}:{port}", request.path, headers, request.body)
+    status, answer = 0, None
     try:
-        async with http.request(
-            request.method, base + request.path, json=request.body, headers=headers
-        ) as answer:
-            status = answer.status
-            text = await answer.text()
-            payload = json.loads(text) if request.entries and status == request.expected else text
-    except (TimeoutError, aiohttp.ClientError) as exc:
-        payload = repr(exc)
-    tally.record(request, time.perf_counter() - started, status, payload)
+        status, body = await exchange(host, port, payload, timeout=30)
+        answer = json.loads(body) if request.entries and status == request.expected else body
+    except (TimeoutError, OSError, HttpError) as exc:
+        answer = repr(exc)
+    tally.record(request, time.perf_counter() - started, status, answer)
 
 
 async def drive(
@@ -121,34 +128,33 @@ async def drive(
     rng = random.Random(seed)
     operations, weights = list(mix), list(mix.values())
     tally = Tally()
-    timeout = aiohttp.ClientTimeout(total=30)
-    connector = aiohttp.TCPConnector(limit=clients)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
-        deadline = time.perf_counter() + duration
+    split = urlsplit(base)
+    server = (split.hostname or "127.0.0.1", split.port or 80)
+    deadline = time.perf_counter() + duration
 
-        def next_request() -> Request:
-            return make_request(rng.choices(operations, weights)[0], workload, rng)
+    def next_request() -> Request:
+        return make_request(rng.choices(operations, weights)[0], workload, rng)
 
-        if rate <= 0:
+    if rate <= 0:
 
-            async def client() -> None:
-                while time.perf_counter() < deadline:
-                    await _send(http, base, token, next_request(), tally, time.perf_counter())
+        async def client() -> None:
+            while time.perf_counter() < deadline:
+                await _send(server, token, next_request(), tally, time.perf_counter())
 
-            await asyncio.gather(*(client() for _ in range(clients)))
-            return tally
-        slots = asyncio.Semaphore(clients)
-        pending: set[asyncio.Task[None]] = set()
-        scheduled = time.perf_counter()
-        while scheduled < deadline:
-            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-            await slots.acquire()  # latency still counts from the scheduled time
-            task = asyncio.create_task(_send(http, base, token, next_request(), tally, scheduled))
-            task.add_done_callback(lambda _t: slots.release())
-            pending.add(task)
-            task.add_done_callback(pending.discard)
-            scheduled += rng.expovariate(rate)
-        await asyncio.gather(*pending)
+        await asyncio.gather(*(client() for _ in range(clients)))
+        return tally
+    slots = asyncio.Semaphore(clients)
+    pending: set[asyncio.Task[None]] = set()
+    scheduled = time.perf_counter()
+    while scheduled < deadline:
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        await slots.acquire()  # latency still counts from the scheduled time
+        task = asyncio.create_task(_send(server, token, next_request(), tally, scheduled))
+        task.add_done_callback(lambda _t: slots.release())
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+        scheduled += rng.expovariate(rate)
+    await asyncio.gather(*pending)
     return tally
 
 
@@ -171,6 +177,19 @@ def summarise(latencies: list[float], errors: int, seconds: float) -> dict[str, 
         "max_ms": round(max(latencies, default=0.0) * 1000, 1),
         "errors": errors,
     }
+
+
+def say_timeline(timeline: list[tuple[float, float]], started: float) -> None:
+    """Print, per second of the run, the answers finished and their p50/p99/max latency."""
+    seconds: dict[int, list[float]] = {}
+    for finished, latency in timeline:
+        seconds.setdefault(int(finished - started), []).append(latency)
+    for second, values in sorted(seconds.items()):
+        say(
+            f"  t={second:3d}s {len(values):5d} answered  p50 "
+            f"{percentile(values, 0.5) * 1000:7.1f}  p99 {percentile(values, 0.99) * 1000:7.1f}"
+            f"  max {max(values) * 1000:7.1f} ms"
+        )
 
 
 def ledger_check(
@@ -241,11 +260,31 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             f"{'closed loop' if args.rate <= 0 else f'open loop at {args.rate}/s'}, "
             f"{args.clients} clients, {args.duration} s, mix {mix}"
         )
+        warm = Tally()
+        if args.warmup > 0:
+            warm = lean_http.run(
+                drive(
+                    service.base_url,
+                    service.token,
+                    workload,
+                    mix,
+                    duration=args.warmup,
+                    clients=args.clients,
+                    rate=args.rate,
+                    seed=args.seed + 1,
+                )
+            )
+            warm_all = [v for values in warm.latencies.values() for v in values]
+            warmup = summarise(warm_all, sum(warm.errors.values()), args.warmup)
+            say(
+                f"  warm-up ({args.warmup} s, not in the figures below): {warmup['per_s']}/s, "
+                f"p50 {warmup['p50_ms']} p99 {warmup['p99_ms']} ms, errors {warmup['errors']}"
+            )
         load_before = os.getloadavg()[0]
         server_cpu = service.server_cpu_seconds()
         client_cpu = time.process_time()
         started = time.perf_counter()
-        tally = asyncio.run(
+        tally = lean_http.run(
             drive(
                 service.base_url,
                 service.token,
@@ -284,16 +323,19 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         f"request), load client {cpu['client_cpu_s']} s; loadavg {load_before:.1f} -> "
         f"{load_after:.1f} on {os.cpu_count()} CPUs"
     )
-    for sample in tally.error_samples:
+    if args.timeline:
+        say_timeline(tally.timeline, started)
+    for sample in warm.error_samples + tally.error_samples:
         say(f"  error: {sample}")
     say("verifying the ledger (checkpoint, verify, rebuild, counts by type) ...")
-    ledger = ledger_check(service, size_before, tally)
+    ledger = ledger_check(service, size_before, warm.joined(tally))
     say(
         f"  verify {'OK' if ledger['verify_ok'] else 'FAILED'}, rebuild "
         f"{'OK' if ledger['rebuild_ok'] else 'FAILED'}, audit "
         f"{'OK' if ledger['audit_ok'] else 'FAILED'}, acknowledged == stored: "
         f"{ledger['exact']} {ledger['stored']}"
     )
+    warm_every = [v for values in warm.latencies.values() for v in values]
     return {
         "workers": args.workers,
         "threads": args.threads,
@@ -304,6 +346,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "loadavg_start": load_before,
         "loadavg_end": load_after,
+        "warmup": summarise(warm_every, sum(warm.errors.values()), args.warmup or 1),
         "operations": operations,
         "overall": overall,
         "cpu": cpu,
@@ -315,12 +358,19 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit 1 if any request failed or the ledger does not check out."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=5.0,
+        help="seconds of the same load before the measured run (its writes are verified too)",
+    )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rate", type=float, default=0.0, help="requests/s; 0: closed loop")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--mix", default="", help="e.g. check=60,proof=20 (default: see top)")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--timeline", action="store_true", help="print latencies per second")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     args = parser.parse_args(argv)
     if args.keep:
@@ -331,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result))
     ledger = result["ledger"]
     good = ledger["verify_ok"] and ledger["rebuild_ok"] and ledger["audit_ok"] and ledger["exact"]
-    return 0 if good and not result["overall"]["errors"] else 1
+    errors = result["overall"]["errors"] + result["warmup"]["errors"]
+    return 0 if good and not errors else 1
 
 
 if __name__ == "__main__":

@@ -10,14 +10,13 @@ may be used.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from bench import api_load
+from bench import api_load, lean_http
 from bench.live_service import LiveService
 from integrity_service import db
 from integrity_service.checks import check_placement, early_check_holds, evaluate_check_early
@@ -39,7 +38,7 @@ def test_small_load_run(service: LiveService) -> None:
     service.start(workers=3)
     size_before = ledger_size(service.database_url)
     workload = api_load.read_workload(service.workdir / "integrity.db")
-    tally = asyncio.run(
+    tally = lean_http.run(
         api_load.drive(
             service.base_url,
             service.token,
