@@ -18,7 +18,7 @@ from typing import NamedTuple
 import click
 from flask import has_request_context, request
 from flask.cli import with_appcontext
-from sqlalchemy import LargeBinary, String, text
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from integrity_service import db
@@ -108,7 +108,7 @@ def revoke_token(session: Session, *, name: str) -> bool:
 
 
 _MEMO = "integrity.token_rows"
-_BY_HASH = text("SELECT name, role, token_hash, revoked_at FROM api_tokens WHERE token_hash = :h")
+_BY_HASH = "SELECT name, role, token_hash, revoked_at FROM api_tokens WHERE token_hash = ?"
 
 
 class StoredToken(NamedTuple):
@@ -135,12 +135,13 @@ def find_token(session: Session, token: str) -> StoredToken | None:
 
 def _lookup_token(session: Session, token: str) -> StoredToken | None:
     digest = token_hash(token)
-    row = session.execute(_BY_HASH, {"h": digest}).first()
+    rows = db.driver_rows(session.connection(), _BY_HASH, (digest,))
     # The lookup already matched; the constant-time comparison keeps the decision
     # itself free of timing differences whatever the database does.
-    if row is None or not hmac.compare_digest(bytes(row.token_hash), digest):
+    if not rows or not hmac.compare_digest(bytes(rows[0][2]), digest):
         return None
-    return StoredToken(row.name, row.role, bytes(row.token_hash), row.revoked_at)
+    name, role, stored_hash, revoked_at = rows[0]
+    return StoredToken(name, role, bytes(stored_hash), revoked_at)
 
 
 @click.command("create-token")

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from integrity_service.case_parts import person_part, placement_body, vacancy_part
+from integrity_service.db import driver_rows
 from integrity_service.gather import (
     build_case,
     history_before,
@@ -46,7 +46,7 @@ from rules.facts import PlacementCase, PlacementFact, RelationFact
 CHECK_TYPE = "placement.checked"
 # The literal predicate matches the partial index ix_ledger_entries_facts, so the
 # last non-check entry is one index probe, however many checks were recorded since.
-_POSITION_SQL = text(
+_POSITION_SQL = (
     "SELECT (SELECT max(seq) FROM ledger_entries), seq, commitment FROM ledger_entries "
     f"WHERE type <> '{CHECK_TYPE}' ORDER BY seq DESC LIMIT 1"
 )
@@ -109,10 +109,11 @@ _shared = _Kept(64)
 
 def log_position(session: Session) -> LogPosition:
     """Return the log's size and facts version, read in one statement (one snapshot)."""
-    row = session.execute(_POSITION_SQL).first()
-    if row is None:
-        size = session.execute(text("SELECT max(seq) FROM ledger_entries")).scalar()
+    rows = driver_rows(session.connection(), _POSITION_SQL)
+    if not rows:
+        size = driver_rows(session.connection(), "SELECT max(seq) FROM ledger_entries")[0][0]
         return LogPosition(0 if size is None else size + 1, None)
+    row = rows[0]
     return LogPosition(row[0] + 1, (row[1], bytes(row[2])))
 
 

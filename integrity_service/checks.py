@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from integrity_service import records
 from integrity_service.case_parts import placement_body
 from integrity_service.check_facts import CHECK_TYPE, CheckFacts, check_facts, log_position
+from integrity_service.db import driver_rows
 from integrity_service.domain.assessments import AssessmentResult
 from integrity_service.gather import build_case
 from integrity_service.ledger_store import SqlLedger
@@ -32,9 +33,7 @@ from rules.engine import Evaluation, evaluate
 from rules.ruleset import RuleSet
 
 # Entries since an early evaluation that change its facts (see `early_check_holds`).
-_CHANGED_SINCE = text(
-    f"SELECT count(*) FROM ledger_entries WHERE seq >= :size AND type <> '{CHECK_TYPE}'"
-)
+_CHANGED_SINCE = f"SELECT count(*) FROM ledger_entries WHERE seq >= ? AND type <> '{CHECK_TYPE}'"
 
 
 def findings_json(evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -110,7 +109,7 @@ def early_check_holds(session: Session, early: EarlyCheck, decision: dict[str, A
     """
     if early.decision != decision:
         return False
-    return session.execute(_CHANGED_SINCE, {"size": early.size}).scalar_one() == 0
+    return driver_rows(session.connection(), _CHANGED_SINCE, (early.size,))[0][0] == 0
 
 
 def check_placement(

@@ -14,10 +14,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, insert, text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from integrity_service.db import Base
+from integrity_service.db import Base, driver_rows
 from ledger.entry import utc_now_text
 
 HEADER = "Idempotency-Key"
@@ -37,9 +37,14 @@ class KeyReusedError(Exception):
         self.first_request = first_request
 
 
-_LOOKUP = text(
+_LOOKUP = (
     "SELECT request_hash, request_line, status, body FROM idempotency_keys"
-    " WHERE token_name = :token AND key = :key"
+    " WHERE token_name = ? AND key = ?"
+)
+_INSERT = (
+    "INSERT INTO idempotency_keys"
+    " (token_name, key, request_hash, request_line, status, body, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -96,12 +101,13 @@ def replay(
     session: Session, *, token_name: str, key: str, fingerprint: str
 ) -> StoredResponse | None:
     """Return the stored response of this key, None if unused; raise if used differently."""
-    row = session.execute(_LOOKUP, {"token": token_name, "key": key}).first()
-    if row is None:
+    rows = driver_rows(session.connection(), _LOOKUP, (token_name, key))
+    if not rows:
         return None
-    if row.request_hash != fingerprint:
-        raise KeyReusedError(key, row.request_line)
-    return StoredResponse(row.status, row.body)
+    request_hash, request_line, status, body = rows[0]
+    if request_hash != fingerprint:
+        raise KeyReusedError(key, request_line)
+    return StoredResponse(status, body)
 
 
 def remember(
@@ -114,16 +120,17 @@ def remember(
     response: StoredResponse,
 ) -> None:
     """Store the response of a write under its key, in the write's transaction."""
-    # Core, not an ORM object: one of these rides along with most API writes.
-    session.connection().execute(
-        insert(IdempotencyRecord.__table__),
-        {
-            "token_name": token_name,
-            "key": key,
-            "request_hash": fingerprint,
-            "request_line": request_line[:300],
-            "status": response.status,
-            "body": response.body,
-            "created_at": utc_now_text(),
-        },
+    # Through the driver, not an ORM object: one of these rides along with most API writes.
+    driver_rows(
+        session.connection(),
+        _INSERT,
+        (
+            token_name,
+            key,
+            fingerprint,
+            request_line[:300],
+            response.status,
+            response.body,
+            utc_now_text(),
+        ),
     )

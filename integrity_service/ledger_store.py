@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from integrity_service.db import driver_rows
 from integrity_service.ledger_tables import LedgerCheckpoint, LedgerEntry, LedgerRedaction
 from ledger.append import Draft, LogHead, PreparedEntry, prepare_entries
 from ledger.checkpoint import Checkpoint
@@ -58,27 +58,8 @@ class SqlLedger:
 
         The hot paths (node reads for proofs, the verify scan) skip the ORM and Core
         layers, which per call and per row cost more than the database does here.
-        Driver errors are still raised as SQLAlchemy's ``DBAPIError``.
         """
-        conn = self._connection()
-        if conn.dialect.paramstyle != "qmark":
-            sql = sql.replace("?", "%s")
-        dbapi_error = conn.dialect.loaded_dbapi.Error
-        cursor = conn.connection.cursor()
-        try:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-        except dbapi_error as exc:
-            raise DBAPIError.instance(
-                sql,
-                params,
-                exc,
-                dbapi_error,
-                hide_parameters=conn.engine.hide_parameters,
-                dialect=conn.dialect,
-            ) from exc
-        finally:
-            cursor.close()
+        return driver_rows(self._connection(), sql, params)
 
     def read_nodes(self, nodes: Sequence[Node]) -> list[bytes]:
         """Return the stored hash of each complete node (one query per 500 nodes)."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from integrity_service import casework
-from integrity_service.models import Finding, PlacementCheck, Relation, RuleSetRecord
+from integrity_service.db import driver_rows
+from integrity_service.models import Finding, Relation, RuleSetRecord
 
 Body = Any
 
@@ -26,22 +27,32 @@ def relation_declared(session: Session, seq: int, _time: str, body: Body) -> Non
     )
 
 
+_CHECK_ROW = (
+    "INSERT INTO placement_checks"
+    " (seq, vacancy_id, nip, decided_by, decided_on, verdict, ruleset_hash, findings)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def placement_checked(session: Session, seq: int, _time: str, body: Body) -> None:
     """Project a placement check and its answer."""
-    # A Core insert on the session's connection, not an ORM object: checks are the most
-    # frequent write. Nothing is pending in the session that this row could depend on.
-    session.connection().execute(
-        insert(PlacementCheck.__table__),
-        {
-            "seq": seq,
-            "vacancy_id": body["vacancy"],
-            "nip": body["nip"],
-            "decided_by": body.get("decided_by"),
-            "decided_on": date.fromisoformat(body["decided_on"]),
-            "verdict": body["verdict"],
-            "ruleset_hash": body["ruleset_hash"],
-            "findings": body["findings"],
-        },
+    # Through the driver, not an ORM object: checks are the most frequent write, and
+    # nothing pending in the session can depend on this row. The values are stored as
+    # the ORM would store them: an ISO date (SQLite's Date format; PostgreSQL casts
+    # it), and the findings as json.dumps text (SQLAlchemy's JSON default).
+    driver_rows(
+        session.connection(),
+        _CHECK_ROW,
+        (
+            seq,
+            body["vacancy"],
+            body["nip"],
+            body.get("decided_by"),
+            date.fromisoformat(body["decided_on"]).isoformat(),
+            body["verdict"],
+            body["ruleset_hash"],
+            json.dumps(body["findings"]),
+        ),
     )
 
 

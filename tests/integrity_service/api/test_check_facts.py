@@ -132,7 +132,7 @@ def test_unknown_vacancy_and_appointee_are_refused_the_same_with_kept_facts(api:
 def test_the_facts_version_is_one_index_probe_on_sqlite(app: Flask) -> None:
     path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
-        plan = conn.execute(f"EXPLAIN QUERY PLAN {check_facts._POSITION_SQL.text}").fetchall()
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {check_facts._POSITION_SQL}").fetchall()
     assert "USING INDEX ix_ledger_entries_facts" in plan[0][3]
 
 
