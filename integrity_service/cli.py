@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 from flask import Flask, current_app
@@ -18,6 +19,7 @@ from integrity_service.key_rotation_cli import (
     trust_lines,
 )
 from integrity_service.ledger_store import SqlLedger
+from integrity_service.schema_upgrade import SchemaUpgradeError, add_missing_columns
 from integrity_service.witness_cli import ask_witnesses
 from ledger.errors import FormatError
 from ledger.note import NoteSigner, NoteVerifier
@@ -31,17 +33,25 @@ def _load_signer_or_exit() -> NoteSigner:
         raise click.ClickException(str(exc)) from exc
 
 
-def initialise() -> tuple[NoteSigner, bool]:
-    """Create the schema and, if absent, the signing key; return the signer and if it is new."""
+def initialise(report: Callable[[str], object] | None = None) -> tuple[NoteSigner, bool]:
+    """Create the schema and, if absent, the signing key; return the signer and if it is new.
+
+    Tables, nullable columns and indexes a newer version brought are added to an
+    existing database; ``report`` is told each column added.
+    """
     from integrity_service import models  # noqa: F401  (registers every table)
 
     engine = db.engine()
     db.Base.metadata.create_all(engine)
-    # create_all adds missing tables only: add the indexes a newer version brought too.
+    # create_all adds missing tables only: add the nullable columns and the indexes a
+    # newer version brought to existing tables too (columns first: an index may use one).
     with engine.begin() as connection:
+        added = add_missing_columns(connection, db.Base.metadata)
         for table in db.Base.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(connection, checkfirst=True)
+    for name in added if report is not None else ():
+        report(f"column added: {name}")
     return keys.create_key_file(current_app.config["KEY_FILE"], current_app.config["LOG_ORIGIN"])
 
 
@@ -51,8 +61,8 @@ def init_db_command() -> None:
     """Create the schema and, if absent, the Ed25519 signing key; print the verifier key."""
     path = current_app.config["KEY_FILE"]
     try:
-        signer, created = initialise()
-    except keys.KeyFileError as exc:
+        signer, created = initialise(click.echo)
+    except (keys.KeyFileError, SchemaUpgradeError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"database ready: {db.engine().url.render_as_string(hide_password=True)}")
     click.echo(f"signing key {'created' if created else 'kept'}: {path}")
@@ -149,6 +159,7 @@ def init_app(app: Flask) -> None:
     from integrity_service.rule_state import rules_command
     from integrity_service.tile_export import export_tiles_command
     from integrity_service.users import create_user_command
+    from integrity_service.web_sessions_prune import prune_web_sessions_command
 
     for command in (
         init_db_command,
@@ -169,6 +180,7 @@ def init_app(app: Flask) -> None:
         monitor_command,
         verify_receipt_command,
         create_user_command,
+        prune_web_sessions_command,
         report_command,
     ):
         app.cli.add_command(command)

@@ -36,6 +36,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WITNESS_QUORUM": 1,
         # Where the public pages are served; PDF reports link to its /public/ page (QR code).
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # A signed-in web session ends after this many minutes without a page view, and
+        # this many hours after sign-in whatever its activity (see web_sessions.py).
+        "WEB_SESSION_IDLE_MINUTES": 30,
+        "WEB_SESSION_MAX_HOURS": 12,
     }
 
 

@@ -17,7 +17,9 @@
   the proxy's unless ProxyFix is configured). Only a refused attempt (429)
   carries ``Retry-After``; no rate-limit headers on other answers.
 - a server-side registry of signed-in sessions (`web_sessions`): the cookie
-  names a session, which signing out or a change to the account ends at once.
+  names a session, which signing out or a change to the account ends at once,
+  and which ends after ``WEB_SESSION_IDLE_MINUTES`` idle or
+  ``WEB_SESSION_MAX_HOURS`` after sign-in.
 
 Passwords are hashed with argon2id; ``ARGON2_TIME_COST``, ``ARGON2_MEMORY_COST``
 and ``ARGON2_PARALLELISM`` default to argon2-cffi's (RFC 9106 low-memory) profile.
@@ -248,6 +250,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_RATE_LIMIT", "10 per minute")
     for name, value in ARGON2_DEFAULTS.items():
         app.config.setdefault(name, value)
+    web_sessions.session_limits(app.config)  # a bad time limit fails at start, not per page
     app.session_interface = _SessionInterface()
     csrf.init_app(app)
     csrf.exempt(api_bp)
