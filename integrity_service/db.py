@@ -55,7 +55,7 @@ def make_engine(
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get("ledger_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        driver_rows(conn, "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from integrity_service.db import Base
-from integrity_service.ledger_tables import LedgerCheckpoint, LedgerEntry, LedgerRedaction
+from integrity_service.ledger_tables import SEQ, LedgerCheckpoint, LedgerEntry, LedgerRedaction
 
 
 class Person(Base):
@@ -147,8 +147,10 @@ class PlacementCheck(Base):
 
     __tablename__ = "placement_checks"
 
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    vacancy_id: Mapped[str] = mapped_column(String(32), index=True)
+    # The rowid on SQLite (no separate primary-key index to write per check).
+    seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=False)
+    # Looked up by ix_placement_checks_pair, whose first column it is: no index of its own.
+    vacancy_id: Mapped[str] = mapped_column(String(32))
     nip: Mapped[str] = mapped_column(String(18))
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_on: Mapped[date] = mapped_column(Date)
