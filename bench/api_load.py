@@ -260,20 +260,24 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             f"{'closed loop' if args.rate <= 0 else f'open loop at {args.rate}/s'}, "
             f"{args.clients} clients, {args.duration} s, mix {mix}"
         )
-        warm = Tally()
-        if args.warmup > 0:
-            warm = lean_http.run(
+
+        def load(duration: float, seed: int) -> Tally:
+            return lean_http.run(
                 drive(
                     service.base_url,
                     service.token,
                     workload,
                     mix,
-                    duration=args.warmup,
+                    duration=duration,
                     clients=args.clients,
                     rate=args.rate,
-                    seed=args.seed + 1,
+                    seed=seed,
                 )
             )
+
+        warm = Tally()
+        if args.warmup > 0:
+            warm = load(args.warmup, args.seed + 1)
             warm_all = [v for values in warm.latencies.values() for v in values]
             warmup = summarise(warm_all, sum(warm.errors.values()), args.warmup)
             say(
@@ -284,18 +288,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         server_cpu = service.server_cpu_seconds()
         client_cpu = time.process_time()
         started = time.perf_counter()
-        tally = lean_http.run(
-            drive(
-                service.base_url,
-                service.token,
-                workload,
-                mix,
-                duration=args.duration,
-                clients=args.clients,
-                rate=args.rate,
-                seed=args.seed,
-            )
-        )
+        tally = load(args.duration, args.seed)
         seconds = time.perf_counter() - started
         server_cpu = service.server_cpu_seconds() - server_cpu
         client_cpu = time.process_time() - client_cpu

@@ -41,6 +41,21 @@ def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Tes
     )
 
 
+def signed_in_client(app: Flask, username: str = "auditor") -> FlaskClient:
+    """Return a new client (a browser) signed in as ``username``."""
+    client = app.test_client()
+    response = sign_in(client, username)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def session_cookie(app: Flask, client: FlaskClient) -> str:
+    """Return the value of the client's signed session cookie."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    return cookie.value
+
+
 # Cheap argon2id parameters: the tests check hashing, not its cost.
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
 
@@ -58,13 +73,7 @@ def web_app(app: Flask) -> Flask:
 def signed_in(web_app: Flask) -> Callable[[str], FlaskClient]:
     """Return a factory of clients signed in as the user of a role."""
 
-    def client_of(role: str) -> FlaskClient:
-        client = web_app.test_client()
-        response = sign_in(client, role)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return client_of
+    return lambda role: signed_in_client(web_app, role)
 
 
 @pytest.fixture

@@ -44,7 +44,8 @@ from tests.integrity_service.auditor.conftest import (
     FAST_ARGON2,
     add_user,
     csrf_token,
-    sign_in,
+    session_cookie,
+    signed_in_client,
 )
 
 PAGE = "/audit/findings"
@@ -54,18 +55,9 @@ def _ago(**delta: float) -> str:
     return time_text(datetime.now(UTC) - timedelta(**delta))
 
 
-def _signed_in(app: Flask, username: str = "auditor") -> FlaskClient:
-    client = app.test_client()
-    response = sign_in(client, username)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
 def _session_id(app: Flask, client: FlaskClient) -> str:
-    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    assert cookie is not None
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-    session_id: str = serializer.loads(cookie.value)["_user_id"]
+    session_id: str = serializer.loads(session_cookie(app, client))["_user_id"]
     return session_id
 
 
@@ -129,17 +121,17 @@ def test_a_time_limit_that_is_not_a_positive_number_stops_the_app(
 
 
 def test_sign_in_notes_the_first_activity(web_app: Flask) -> None:
-    row = _row(web_app, _signed_in(web_app))
+    row = _row(web_app, signed_in_client(web_app))
     assert row.last_seen_at == row.created_at and row.revoked_at is None
 
 
 def test_an_idle_session_is_refused_and_revoked(web_app: Flask) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     copy = web_app.test_client()
     cookie = client.get_cookie(web_app.config["SESSION_COOKIE_NAME"])
     assert cookie is not None
     copy.set_cookie(web_app.config["SESSION_COOKIE_NAME"], cookie.value)
-    other = _signed_in(web_app)
+    other = signed_in_client(web_app)
     _set(web_app, client, last_seen_at=_ago(minutes=31))
     assert _sent_to_sign_in(client)
     row = _row(web_app, client)
@@ -153,7 +145,7 @@ def test_an_idle_session_is_refused_and_revoked(web_app: Flask) -> None:
 
 def test_the_idle_limit_follows_the_configuration(web_app: Flask) -> None:
     web_app.config["WEB_SESSION_IDLE_MINUTES"] = 5
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     _set(web_app, client, last_seen_at=_ago(minutes=4))
     assert client.get(PAGE).status_code == 200
     _set(web_app, client, last_seen_at=_ago(minutes=6))
@@ -161,7 +153,7 @@ def test_the_idle_limit_follows_the_configuration(web_app: Flask) -> None:
 
 
 def test_a_session_within_the_idle_limit_works_and_notes_its_activity(web_app: Flask) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     entries = _ledger_size(web_app)
     _set(web_app, client, last_seen_at=_ago(minutes=29))
     before = datetime.now(UTC) - timedelta(milliseconds=1)
@@ -173,7 +165,7 @@ def test_a_session_within_the_idle_limit_works_and_notes_its_activity(web_app: F
 
 
 def test_the_last_activity_moves_forward_only_after_a_minute(web_app: Flask) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     recent = _ago(seconds=59)
     _set(web_app, client, last_seen_at=recent)
     for _ in range(3):
@@ -189,7 +181,7 @@ def test_the_last_activity_moves_forward_only_after_a_minute(web_app: Flask) -> 
 
 
 def test_a_session_without_a_last_activity_counts_idle_time_from_sign_in(web_app: Flask) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     _set(web_app, client, created_at=_ago(minutes=10), last_seen_at=None)
     assert client.get(PAGE).status_code == 200
     noted = _row(web_app, client).last_seen_at
@@ -200,7 +192,7 @@ def test_a_session_without_a_last_activity_counts_idle_time_from_sign_in(web_app
 
 
 def test_the_maximum_age_refuses_even_an_active_session(web_app: Flask) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     _set(web_app, client, created_at=_ago(hours=11, minutes=59), last_seen_at=_ago(seconds=5))
     assert client.get(PAGE).status_code == 200
     _set(web_app, client, created_at=_ago(hours=12, minutes=1), last_seen_at=_ago(seconds=5))
@@ -208,11 +200,11 @@ def test_the_maximum_age_refuses_even_an_active_session(web_app: Flask) -> None:
     row = _row(web_app, client)
     assert row.revoked_at is not None and row.end_reason == "max-age"
     # Signing in again starts a new session, which works.
-    assert _signed_in(web_app).get(PAGE).status_code == 200
+    assert signed_in_client(web_app).get(PAGE).status_code == 200
 
 
 def test_signing_out_records_why_the_session_ended(web_app: Flask) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     id_hash = _id_hash(_session_id(web_app, client))
     response = client.post("/audit/logout", data={"csrf_token": csrf_token(client, "/audit/")})
     assert response.status_code == 302
@@ -222,7 +214,7 @@ def test_signing_out_records_why_the_session_ended(web_app: Flask) -> None:
 
 
 def test_a_changed_account_records_why_its_sessions_ended(web_app: Flask) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     with web_app.app_context(), db.sessions()() as session, session.begin():
         user = session.get(User, "auditor")
         assert user is not None
@@ -241,7 +233,7 @@ def _refuse_updates(app: Flask) -> None:
 def test_a_refused_activity_write_still_serves_the_page(
     web_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     stale = _ago(minutes=2)
     _set(web_app, client, last_seen_at=stale)
     _refuse_updates(web_app)
@@ -256,7 +248,7 @@ def test_a_refused_activity_write_still_serves_the_page(
 def test_a_refused_revocation_still_refuses_the_expired_session(
     web_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     _set(web_app, client, last_seen_at=_ago(minutes=31))
     _refuse_updates(web_app)
     with caplog.at_level(logging.WARNING):
@@ -269,7 +261,7 @@ def test_a_locked_database_delays_the_page_only_briefly(
     web_app: Flask, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(web_sessions, "WRITE_WAIT_MS", 50)
-    client = _signed_in(web_app)
+    client = signed_in_client(web_app)
     stale = _ago(minutes=2)
     _set(web_app, client, last_seen_at=stale)
     with web_app.app_context():
@@ -315,7 +307,7 @@ def test_pruning_deletes_only_sessions_that_ended_long_ago(web_app: Flask) -> No
     }
     for name, times in rows.items():
         _add_row(web_app, name, **times)
-    client = _signed_in(web_app)  # an open session
+    client = signed_in_client(web_app)  # an open session
     entries = _ledger_size(web_app)
     runner = web_app.test_cli_runner()
     result = runner.invoke(args=["prune-web-sessions"])
@@ -402,7 +394,7 @@ def test_init_db_adds_the_new_columns_to_an_old_web_sessions_table(
         assert rows[_id_hash("recent")].last_seen_at is not None
         assert rows[_id_hash("recent")].revoked_at is None
         assert rows[_id_hash("idle")].end_reason == "idle"
-        assert _signed_in(app).get(PAGE).status_code == 200
+        assert signed_in_client(app).get(PAGE).status_code == 200
     finally:
         app.extensions["integrity_engine"].dispose()
 

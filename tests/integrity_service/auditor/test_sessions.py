@@ -15,29 +15,22 @@ from sqlalchemy import select
 from integrity_service import db
 from integrity_service.users import User
 from integrity_service.web_sessions import WebSession
-from tests.integrity_service.auditor.conftest import FAST_ARGON2, csrf_token, sign_in
+from tests.integrity_service.auditor.conftest import (
+    FAST_ARGON2,
+    csrf_token,
+    session_cookie,
+    sign_in,
+    signed_in_client,
+)
 
 PAGE = "/audit/findings"
-
-
-def _signed_in(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    response = sign_in(client, username)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
-def _cookie(app: Flask, client: FlaskClient) -> str:
-    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    assert cookie is not None
-    return cookie.value
 
 
 def _cookie_session(app: Flask, client: FlaskClient) -> dict[str, Any]:
     """Return what the client's signed session cookie holds."""
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     assert serializer is not None
-    data: dict[str, Any] = serializer.loads(_cookie(app, client))
+    data: dict[str, Any] = serializer.loads(session_cookie(app, client))
     return data
 
 
@@ -68,8 +61,8 @@ def _rows(app: Flask, username: str) -> list[WebSession]:
 
 
 def test_a_cookie_copied_before_sign_out_is_refused_after(web_app: Flask) -> None:
-    client = _signed_in(web_app, "auditor")
-    stolen = _cookie(web_app, client)
+    client = signed_in_client(web_app, "auditor")
+    stolen = session_cookie(web_app, client)
     assert _replay(web_app, stolen).get(PAGE).status_code == 200  # the copy works while open
     _sign_out(client)
     assert _sent_to_sign_in(_replay(web_app, stolen))
@@ -79,8 +72,8 @@ def test_a_cookie_copied_before_sign_out_is_refused_after(web_app: Flask) -> Non
 
 
 def test_a_cookie_copied_before_sign_out_cannot_sign_out_or_post(web_app: Flask) -> None:
-    client = _signed_in(web_app, "admin")
-    thief = _replay(web_app, _cookie(web_app, client))
+    client = signed_in_client(web_app, "admin")
+    thief = _replay(web_app, session_cookie(web_app, client))
     token = csrf_token(thief, "/audit/")  # the form's token, taken while the session was open
     _sign_out(client)
     response = thief.post(
@@ -91,8 +84,8 @@ def test_a_cookie_copied_before_sign_out_cannot_sign_out_or_post(web_app: Flask)
 
 
 def test_signing_out_of_one_session_leaves_the_other_open(web_app: Flask) -> None:
-    laptop = _signed_in(web_app, "auditor")
-    phone = _signed_in(web_app, "auditor")
+    laptop = signed_in_client(web_app, "auditor")
+    phone = signed_in_client(web_app, "auditor")
     assert (
         _cookie_session(web_app, laptop)["_user_id"]
         != (_cookie_session(web_app, phone)["_user_id"])
@@ -104,10 +97,10 @@ def test_signing_out_of_one_session_leaves_the_other_open(web_app: Flask) -> Non
 
 
 def test_deactivating_a_user_ends_all_their_sessions(web_app: Flask) -> None:
-    sessions = [_signed_in(web_app, "auditor") for _ in range(2)]
-    copies = [_replay(web_app, _cookie(web_app, client)) for client in sessions]
-    others = _signed_in(web_app, "bkpsdm")
-    admin = _signed_in(web_app, "admin")
+    sessions = [signed_in_client(web_app, "auditor") for _ in range(2)]
+    copies = [_replay(web_app, session_cookie(web_app, client)) for client in sessions]
+    others = signed_in_client(web_app, "bkpsdm")
+    admin = signed_in_client(web_app, "admin")
     token = csrf_token(admin, "/audit/admin")
     response = admin.post(
         "/audit/admin/users/auditor/active", data={"active": "0", "csrf_token": token}
@@ -122,7 +115,7 @@ def test_deactivating_a_user_ends_all_their_sessions(web_app: Flask) -> None:
     admin.post("/audit/admin/users/auditor/active", data={"active": "1", "csrf_token": token})
     for client in sessions + copies:
         assert _sent_to_sign_in(client)
-    assert _signed_in(web_app, "auditor").get(PAGE).status_code == 200
+    assert signed_in_client(web_app, "auditor").get(PAGE).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -136,8 +129,8 @@ def test_deactivating_a_user_ends_all_their_sessions(web_app: Flask) -> None:
 def test_a_changed_role_password_or_activity_ends_the_sessions(
     web_app: Flask, attribute: str, value: object
 ) -> None:
-    client = _signed_in(web_app, "auditor")
-    other = _signed_in(web_app, "admin")
+    client = signed_in_client(web_app, "auditor")
+    other = signed_in_client(web_app, "admin")
     with web_app.app_context(), db.sessions()() as session, session.begin():
         user = session.get(User, "auditor")
         assert user is not None
@@ -149,7 +142,7 @@ def test_a_changed_role_password_or_activity_ends_the_sessions(
 
 
 def test_an_unchanged_account_keeps_its_sessions(web_app: Flask) -> None:
-    client = _signed_in(web_app, "auditor")
+    client = signed_in_client(web_app, "auditor")
     with web_app.app_context(), db.sessions()() as session, session.begin():
         user = session.get(User, "auditor")
         assert user is not None
@@ -158,9 +151,9 @@ def test_an_unchanged_account_keeps_its_sessions(web_app: Flask) -> None:
 
 
 def test_a_rehash_at_sign_in_keeps_the_other_sessions(web_app: Flask) -> None:
-    first = _signed_in(web_app, "auditor")
+    first = signed_in_client(web_app, "auditor")
     web_app.config["ARGON2_TIME_COST"] = FAST_ARGON2["ARGON2_TIME_COST"] + 1
-    second = _signed_in(web_app, "auditor")
+    second = signed_in_client(web_app, "auditor")
     with web_app.app_context(), db.sessions()() as session:
         user = session.get(User, "auditor")
         assert user is not None and "$m=1024,t=2,p=1$" in user.password_hash
@@ -169,7 +162,7 @@ def test_a_rehash_at_sign_in_keeps_the_other_sessions(web_app: Flask) -> None:
 
 
 def test_only_a_hash_of_the_session_id_is_stored(web_app: Flask) -> None:
-    client = _signed_in(web_app, "auditor")
+    client = signed_in_client(web_app, "auditor")
     session_id = _cookie_session(web_app, client)["_user_id"]
     assert isinstance(session_id, str) and len(session_id) >= 43  # 32 random bytes
     assert session_id != "auditor"  # the cookie names a session, not the user
@@ -194,8 +187,8 @@ def test_sign_in_starts_a_fresh_session(web_app: Flask) -> None:
     with client.session_transaction() as flask_session:
         flask_session["planted"] = "by someone else"
         flask_session["lang"] = "en"
-    before = _cookie(web_app, client)
+    before = session_cookie(web_app, client)
     assert sign_in(client, "auditor").status_code == 302
     held = _cookie_session(web_app, client)
     assert "planted" not in held and held["lang"] == "en"
-    assert _cookie(web_app, client) != before
+    assert session_cookie(web_app, client) != before
