@@ -41,8 +41,10 @@ threads = _env_int("INTEGRITY_GUNICORN_THREADS", 1)
 
 # The app is imported once, in the master, and workers are forked from it: a worker that
 # died or was recycled is replaced in milliseconds instead of after re-importing the app.
-# Each worker then drops the inherited connection pool (post_fork below). Code changes
-# need a restart, not a HUP. INTEGRITY_GUNICORN_PRELOAD=0 imports the app in each worker.
+# Each worker then drops the inherited connection pool (post_fork below), and keeps the
+# API rate-limit counts the master mapped in shared memory (shared_counts.py). Code changes
+# need a restart, not a HUP. INTEGRITY_GUNICORN_PRELOAD=0 imports the app in each worker,
+# which then counts the API rate limit on its own.
 preload_app = os.environ.get("INTEGRITY_GUNICORN_PRELOAD", "1") != "0"
 
 # A worker silent this long is killed and replaced (a hung request). A PDF report of

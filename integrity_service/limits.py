@@ -13,7 +13,14 @@ Configuration (each also an ``INTEGRITY_<KEY>`` variable):
   600 per minute"): requests to ``/api/`` per caller, counted across all its
   routes. A caller is a valid token (by name), or else the client address, so
   that requests with made-up tokens are counted too. Over the limit the API
-  answers 429 with ``Retry-After``. The counts are kept in memory, per process.
+  answers 429 with ``Retry-After``. The counts are kept in memory shared by the
+  processes forked from the one that created the app (`shared_counts`): under
+  gunicorn with ``preload_app`` (the default) every worker of one server counts
+  into the same table, so a caller gets the limit once per server, not once per
+  worker. With ``INTEGRITY_GUNICORN_PRELOAD=0`` each worker creates its own app
+  and table, and counts per worker again. Several hosts behind one proxy count
+  per host. If the table has no free slot for a caller, that caller is counted
+  in the process's own memory (per worker), with a warning logged once.
 
 The body checks run after authentication (`api.bodies.json_object`), so an
 anonymous client cannot make the server read or walk a large body.
@@ -21,9 +28,12 @@ anonymous client cannot make the server read or walk a large body.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
+from collections.abc import Callable
+from hashlib import blake2b
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -33,9 +43,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from integrity_service import db, errors
 from integrity_service.accounts import find_token
 from integrity_service.problems import Problem
+from integrity_service.shared_counts import SharedCounts
 from integrity_service.users import limiter
 
 _WINDOWS_KEPT = 10_000  # callers' windows before the expired ones are dropped
+_log = logging.getLogger(__name__)
 DEFAULTS: dict[str, Any] = {
     "JSON_MAX_DEPTH": 32,
     "JSON_MAX_ITEMS": 10_000,
@@ -107,44 +119,78 @@ def _api_caller_key() -> str:
 
 
 class _ApiRateLimit:
-    """The API's limits (``API_RATE_LIMIT``), counted per caller in this process's memory.
+    """The API's limits (``API_RATE_LIMIT``), counted per caller in a `SharedCounts` table.
 
     Fixed windows that open at a caller's first request, as Flask-Limiter's
-    default strategy counts them; the `limits` library parses the text. The
-    counts are a dictionary: `limits`' memory storage starts a timer thread
-    for its expiry after every burst, which cost 4% of a placement check.
+    default strategy counts them; the `limits` library parses the text. A caller
+    the shared table has no slot for is counted in this process's dictionary.
+    (`limits`' own memory storage starts a timer thread for its expiry after
+    every burst, which cost 4% of a placement check, and counts per process.)
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, table: SharedCounts | None = None) -> None:
         self.text = text
         self.items = parse_many(text)
+        self.keyed = _keyed(self.items)
+        self.table = SharedCounts() if table is None else table
         self.windows: dict[tuple[int, str], tuple[float, int]] = {}
         self.lock = threading.Lock()
+        self.clock: Callable[[], float] = time.monotonic
+        self.warned = False
 
     def follow(self, text: str) -> None:
         """Take up a changed ``API_RATE_LIMIT`` (counting starts afresh)."""
         if text != self.text:
             with self.lock:
-                self.items, self.text = parse_many(text), text
+                items = parse_many(text)
+                self.table.clear()
                 self.windows.clear()
+                self.items, self.keyed, self.text = items, _keyed(items), text
 
     def refusal(self, caller: str) -> Response | None:
         """Count one request of ``caller``; return the 429 answer if it is over a limit."""
-        now = time.monotonic()
-        with self.lock:
-            if len(self.windows) > _WINDOWS_KEPT:
-                self.windows = {k: w for k, w in self.windows.items() if w[0] > now}
-            over = None
-            for number, item in enumerate(self.items):
-                ends, count = self.windows.get((number, caller), (0.0, 0))
-                if ends <= now:
-                    ends, count = now + item.get_expiry(), 0
-                self.windows[number, caller] = (ends, count + 1)
-                if count + 1 > item.amount and over is None:
-                    over = (item, ends - now)
+        now = self.clock()
+        keyed = self.keyed  # one list: follow() may replace it meanwhile
+        keys = [
+            (blake2b(f"{prefix}{caller}".encode(), digest_size=16).digest(), period)
+            for _item, prefix, period in keyed
+        ]
+        counted = self.table.hit(keys, now)
+        over = None
+        for number, (item, _prefix, _period) in enumerate(keyed):
+            window = counted[number]
+            if window is None:
+                window = self._count_here(number, caller, item, now)
+            if window[1] > item.amount and over is None:
+                over = (item, window[0] - now)
         if over is None:
             return None
         return _too_many_requests(over[0], max(1, math.ceil(over[1])))
+
+    def _count_here(
+        self, number: int, caller: str, item: RateLimitItem, now: float
+    ) -> tuple[float, int]:
+        """Count a request the shared table had no slot for, in this process only."""
+        with self.lock:
+            if not self.warned:
+                self.warned = True
+                _log.warning(
+                    "the shared API rate-limit table is full: callers without a slot are "
+                    "counted per process (at most %d callers share counts)",
+                    self.table.slots,
+                )
+            if len(self.windows) > _WINDOWS_KEPT:
+                self.windows = {k: w for k, w in self.windows.items() if w[0] > now}
+            ends, count = self.windows.get((number, caller), (0.0, 0))
+            if ends <= now:
+                ends, count = now + item.get_expiry(), 0
+            self.windows[number, caller] = (ends, count + 1)
+            return ends, count + 1
+
+
+def _keyed(items: list[RateLimitItem]) -> list[tuple[RateLimitItem, str, float]]:
+    """Return each limit with the text its callers' keys start with, and its window."""
+    return [(item, f"{number}|{item}|", item.get_expiry()) for number, item in enumerate(items)]
 
 
 def _too_many_requests(item: RateLimitItem, retry_after: int) -> Response:

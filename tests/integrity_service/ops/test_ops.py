@@ -206,6 +206,39 @@ def _served(service: LiveService, route: str) -> float:
 
 
 @pytest.mark.slow
+def test_under_gunicorn_the_api_rate_limit_counts_once_per_server(service: LiveService) -> None:
+    """With preload, the workers and a replacement of a killed one share the API counts."""
+    service.config["API_RATE_LIMIT"] = "12 per minute"
+    service.start(workers=2)
+
+    def call() -> tuple[int, str | None]:
+        connection = http.client.HTTPConnection("127.0.0.1", service.port, timeout=30)
+        try:
+            connection.request("GET", "/api/v1/findings", headers=bearer(service.token))
+            answer = connection.getresponse()
+            answer.read()
+            return answer.status, answer.getheader("Retry-After")
+        finally:
+            connection.close()
+
+    answers: list[tuple[int, str | None]] = []
+
+    def calls() -> None:
+        answers.extend(call() for _ in range(5))
+
+    threads = [threading.Thread(target=calls) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(status for status, _ in answers) == [200] * 12 + [429] * 8
+    assert all(retry and retry.isdigit() for status, retry in answers if status == 429)
+    service.kill_worker()  # its replacement is forked from the master: the same table
+    service.wait_healthy(workers=2)
+    assert [call()[0] for _ in range(6)] == [429] * 6
+
+
+@pytest.mark.slow
 def test_under_gunicorn_logs_count_and_limits(service: LiveService) -> None:
     """gunicorn.conf.py: JSON lines on stderr, metrics summed over workers, line limit."""
     service.start(workers=2)
