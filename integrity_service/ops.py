@@ -37,6 +37,7 @@ from werkzeug.wsgi import ClosingIterator
 
 from integrity_service import db, keys
 from integrity_service.problems import Problem
+from ledger.entry import parse_utc_text
 
 REQUEST_LOGGER = "integrity_service.requests"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -276,7 +277,7 @@ def _ledger_gauges() -> list[str]:
         f"integrity_ledger_checkpoint_size {0 if latest is None else latest[0]}",
     ]
     if latest is not None:
-        signed = datetime.fromisoformat(str(latest[1]).replace("Z", "+00:00"))
+        signed = parse_utc_text(str(latest[1]))
         age = max(0.0, (datetime.now(UTC) - signed).total_seconds())
         lines += [
             "# HELP integrity_ledger_checkpoint_age_seconds Seconds since the latest checkpoint.",

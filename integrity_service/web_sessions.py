@@ -44,7 +44,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from integrity_service import db
 from integrity_service.db import Base
 from integrity_service.users import User
-from ledger.entry import utc_now_text
+from ledger.entry import parse_utc_text, utc_now_text, utc_text
 
 # The last activity is written only when the stored one is older than this.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -82,17 +82,6 @@ class WebSession(Base):
 def web_session_hash(session_id: str) -> bytes:
     """Return the SHA-256 digest a web session is stored and looked up by."""
     return hashlib.sha256(session_id.encode("utf-8")).digest()
-
-
-def time_text(moment: datetime) -> str:
-    """Return an aware datetime as `utc_now_text` writes it (RFC 3339 UTC, milliseconds)."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def parse_time(text: str) -> datetime:
-    """Return the aware UTC datetime of a `utc_now_text` string."""
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def session_limits(config: Mapping[str, Any]) -> tuple[timedelta, timedelta]:
@@ -182,10 +171,10 @@ def _end_sessions_of_changed_accounts(session: Session, _context: Any, _instance
 def _expiry_reason(row: WebSession, now: datetime) -> str | None:
     """Return why an open session no longer counts (idle, too old), or None if it does."""
     idle, max_age = session_limits(current_app.config)
-    created = parse_time(row.created_at)
+    created = parse_utc_text(row.created_at)
     if now - created > max_age:
         return MAX_AGE
-    if now - parse_time(row.last_seen_at or row.created_at) > idle:
+    if now - parse_utc_text(row.last_seen_at or row.created_at) > idle:
         return IDLE
     return None
 
@@ -256,16 +245,16 @@ def session_user(session_id: str) -> User | None:
     reason = _expiry_reason(row, now)
     if reason is not None:
         statement = (
-            update(WebSession).where(open_row).values(revoked_at=time_text(now), end_reason=reason)
+            update(WebSession).where(open_row).values(revoked_at=utc_text(now), end_reason=reason)
         )
         _write_quietly(statement, "end an expired session")
         return None
-    if now - parse_time(row.last_seen_at or row.created_at) > TOUCH_INTERVAL:
+    if now - parse_utc_text(row.last_seen_at or row.created_at) > TOUCH_INTERVAL:
         stale = or_(
             WebSession.last_seen_at.is_(None),
-            WebSession.last_seen_at < time_text(now - TOUCH_INTERVAL),
+            WebSession.last_seen_at < utc_text(now - TOUCH_INTERVAL),
         )
-        statement = update(WebSession).where(open_row, stale).values(last_seen_at=time_text(now))
+        statement = update(WebSession).where(open_row, stale).values(last_seen_at=utc_text(now))
         _write_quietly(statement, "note the last activity")
     user._web_session_id = session_id
     return user

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from integrity_service import db
 from integrity_service.cli_support import requires_schema
-from integrity_service.web_sessions import WebSession, session_limits, time_text
+from integrity_service.web_sessions import WebSession, session_limits
+from ledger.entry import utc_text
 
 
 def prune_web_sessions(session: Session, older_than: timedelta, now: datetime) -> int:
@@ -31,14 +32,14 @@ def prune_web_sessions(session: Session, older_than: timedelta, now: datetime) -
     idle, max_age = session_limits(current_app.config)
     cutoff = now - older_than
     unrevoked_expired = or_(
-        WebSession.created_at < time_text(cutoff - max_age),
-        func.coalesce(WebSession.last_seen_at, WebSession.created_at) < time_text(cutoff - idle),
+        WebSession.created_at < utc_text(cutoff - max_age),
+        func.coalesce(WebSession.last_seen_at, WebSession.created_at) < utc_text(cutoff - idle),
     )
     result = session.execute(
         delete(WebSession)
         .where(
             or_(
-                WebSession.revoked_at < time_text(cutoff),
+                WebSession.revoked_at < utc_text(cutoff),
                 and_(WebSession.revoked_at.is_(None), unrevoked_expired),
             )
         )

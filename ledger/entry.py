@@ -38,10 +38,20 @@ def unb64(text: str, *, size: int | None = None, what: str = "value") -> bytes:
     return raw
 
 
+def utc_text(moment: datetime) -> str:
+    """Return an aware datetime as RFC 3339 UTC with millisecond precision (fixed width)."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
 def utc_now_text() -> str:
     """Return the current time as RFC 3339 UTC with millisecond precision."""
-    now = datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    return utc_text(datetime.now(UTC))
+
+
+def parse_utc_text(text: str) -> datetime:
+    """Return the aware UTC datetime of an RFC 3339 time (``Z`` or an offset); ValueError."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def new_salt() -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,13 +11,9 @@ from flask import current_app
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from integrity_service.auditor import bp, labels
+from ledger.entry import parse_utc_text
 
 NOTHING = "—"
-
-
-def parse_time(text: str) -> datetime:
-    """Return the aware UTC datetime of a ledger time (RFC 3339, ``Z``)."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def fmt_date(value: date | str | None) -> str:
@@ -33,7 +29,7 @@ def fmt_time(value: str | None) -> str:
     """Return a ledger time in the locale's medium form, in the configured time zone."""
     if not value:
         return NOTHING
-    return str(format_datetime(parse_time(value), "medium"))
+    return str(format_datetime(parse_utc_text(value), "medium"))
 
 
 def fmt_number(value: int | float | Decimal | None) -> str:

@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response
 from integrity_service import db
 from integrity_service.auditor import bp
 from integrity_service.auditor.access import READERS, roles_required
-from integrity_service.auditor.formatting import parse_time
 from integrity_service.auditor.paging import page_number, paginate
 from integrity_service.ledger_tables import LedgerEntry
 from integrity_service.models import (
@@ -31,6 +30,7 @@ from integrity_service.models import (
     Vacancy,
 )
 from integrity_service.problems import Problem
+from ledger.entry import parse_utc_text
 
 NIP_PATTERN = re.compile(r"\d{18}")
 
@@ -143,7 +143,7 @@ def timeline(nip: str) -> list[Event]:
         )
         for row in relations:
             other = row.b if row.a == nip else row.a
-            when = parse_time(times[row.seq]).date() if row.seq in times else date.min
+            when = parse_utc_text(times[row.seq]).date() if row.seq in times else date.min
             events.append(Event(when, row.seq, "relation", row, {"other": other}))
     return sorted(events, key=lambda event: (event.on, event.seq), reverse=True)
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from integrity_service.ledger_tables import LedgerCheckpoint
 from integrity_service.witnessing import cosignature_lines
+from ledger.entry import parse_utc_text
 from ledger.errors import FormatError
 from ledger.note import NoteVerifier, split_note
 
@@ -61,7 +62,7 @@ def _parse_time(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parse_utc_text(text)
     except ValueError:
         return None
 

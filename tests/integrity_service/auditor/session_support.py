@@ -12,7 +12,8 @@ from sqlalchemy import func, select, update
 
 from integrity_service import db
 from integrity_service.ledger_tables import LedgerEntry
-from integrity_service.web_sessions import WebSession, time_text
+from integrity_service.web_sessions import WebSession
+from ledger.entry import utc_text
 from tests.integrity_service.auditor.conftest import session_cookie
 
 PAGE = "/audit/findings"
@@ -20,7 +21,7 @@ PAGE = "/audit/findings"
 
 def ago(**delta: float) -> str:
     """Return the stored text of the time ``delta`` ago."""
-    return time_text(datetime.now(UTC) - timedelta(**delta))
+    return utc_text(datetime.now(UTC) - timedelta(**delta))
 
 
 def session_id_of(app: Flask, client: FlaskClient) -> str:

@@ -16,7 +16,8 @@ from flask import Flask
 
 from integrity_service import create_app, db, web_sessions
 from integrity_service.users import User
-from integrity_service.web_sessions import WebSession, parse_time
+from integrity_service.web_sessions import WebSession
+from ledger.entry import parse_utc_text
 from tests.integrity_service.auditor.conftest import (
     csrf_token,
     signed_in_client,
@@ -75,7 +76,7 @@ def test_an_idle_session_is_refused_and_revoked(web_app: Flask) -> None:
     assert sent_to_sign_in(client)
     row = stored_row(web_app, client)
     assert row.revoked_at is not None and row.end_reason == "idle"
-    assert parse_time(row.revoked_at) > datetime.now(UTC) - timedelta(minutes=1)
+    assert parse_utc_text(row.revoked_at) > datetime.now(UTC) - timedelta(minutes=1)
     assert sent_to_sign_in(copy)  # a copy of the cookie is refused too
     set_times(web_app, client, last_seen_at=ago(seconds=1))  # revoked stays revoked
     assert sent_to_sign_in(client)
@@ -98,7 +99,7 @@ def test_a_session_within_the_idle_limit_works_and_notes_its_activity(web_app: F
     before = datetime.now(UTC) - timedelta(milliseconds=1)
     assert client.get(PAGE).status_code == 200
     row = stored_row(web_app, client)
-    assert row.last_seen_at is not None and parse_time(row.last_seen_at) >= before
+    assert row.last_seen_at is not None and parse_utc_text(row.last_seen_at) >= before
     assert row.revoked_at is None
     assert ledger_size(web_app) == entries  # the activity is not a ledger entry
 
@@ -114,7 +115,7 @@ def test_the_last_activity_moves_forward_only_after_a_minute(web_app: Flask) -> 
     before = datetime.now(UTC) - timedelta(milliseconds=1)
     assert client.get(PAGE).status_code == 200
     moved = stored_row(web_app, client).last_seen_at
-    assert moved is not None and parse_time(moved) >= before
+    assert moved is not None and parse_utc_text(moved) >= before
     assert client.get(PAGE).status_code == 200
     assert stored_row(web_app, client).last_seen_at == moved
 
@@ -124,7 +125,7 @@ def test_a_session_without_a_last_activity_counts_idle_time_from_sign_in(web_app
     set_times(web_app, client, created_at=ago(minutes=10), last_seen_at=None)
     assert client.get(PAGE).status_code == 200
     noted = stored_row(web_app, client).last_seen_at
-    assert noted is not None and parse_time(noted) > datetime.now(UTC) - timedelta(minutes=1)
+    assert noted is not None and parse_utc_text(noted) > datetime.now(UTC) - timedelta(minutes=1)
     set_times(web_app, client, created_at=ago(minutes=31), last_seen_at=None)
     assert sent_to_sign_in(client)
     assert stored_row(web_app, client).end_reason == "idle"
