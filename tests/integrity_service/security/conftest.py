@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,16 @@ from flask import Flask
 
 from tests.conftest import make_app
 from tests.integrity_service.security.world import World, build_world
+
+
+@contextmanager
+def rate_limited_app(tmp_path: Path, limit: str) -> Iterator[Flask]:
+    """Yield an app on a fresh SQLite file whose API accepts ``limit`` per caller."""
+    app = make_app(f"sqlite:///{tmp_path / 'integrity.db'}", tmp_path, API_RATE_LIMIT=limit)
+    try:
+        yield app
+    finally:
+        app.extensions["integrity_engine"].dispose()
 
 
 def _join_background_work() -> None:

@@ -12,7 +12,6 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from integrity_service import create_app
-from tests.conftest import make_app
 from tests.integrity_service.api.factories import (
     assert_problem,
     assessment_json,
@@ -20,6 +19,7 @@ from tests.integrity_service.api.factories import (
     make_token,
     nip,
 )
+from tests.integrity_service.security.conftest import rate_limited_app
 from tests.integrity_service.security.policy import API_TOKEN, path_values, routes
 from tests.integrity_service.security.world import World
 
@@ -111,11 +111,8 @@ def test_a_full_batch_of_assessments_is_within_the_limits(app: Flask) -> None:
 @pytest.fixture
 def limited_app(tmp_path: Path) -> Iterator[Flask]:
     """An app whose API accepts 5 requests a minute per caller."""
-    app = make_app(
-        f"sqlite:///{tmp_path / 'integrity.db'}", tmp_path, API_RATE_LIMIT="5 per minute"
-    )
-    yield app
-    app.extensions["integrity_engine"].dispose()
+    with rate_limited_app(tmp_path, "5 per minute") as app:
+        yield app
 
 
 def _spend(app: Flask, headers: dict[str, str], count: int) -> list[int]:

@@ -26,8 +26,8 @@ from flask import Flask
 
 from integrity_service.limits import _ApiRateLimit
 from integrity_service.shared_counts import SharedCounts
-from tests.conftest import make_app
 from tests.integrity_service.api.factories import assert_problem, bearer, make_token
+from tests.integrity_service.security.conftest import rate_limited_app
 
 PATH = "/api/v1/findings"
 Result = list[list[object]]  # (status, Retry-After) of each request
@@ -37,11 +37,8 @@ Child = tuple[int, int]  # a forked child's id, and the end of the pipe it answe
 @pytest.fixture
 def limited_app(tmp_path: Path) -> Iterator[Flask]:
     """An app whose API accepts 10 requests a minute per caller."""
-    app = make_app(
-        f"sqlite:///{tmp_path / 'integrity.db'}", tmp_path, API_RATE_LIMIT="10 per minute"
-    )
-    yield app
-    app.extensions["integrity_engine"].dispose()
+    with rate_limited_app(tmp_path, "10 per minute") as app:
+        yield app
 
 
 @pytest.fixture
