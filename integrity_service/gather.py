@@ -21,22 +21,6 @@ from rules.facts import CheckFact, PlacementCase, PlacementFact, RelationFact
 HISTORY_DAYS = 400
 
 
-def placement_fact(row: Placement) -> PlacementFact:
-    """Return the rules' view of a recorded placement."""
-    return PlacementFact(
-        seq=row.seq,
-        vacancy_id=row.vacancy_id,
-        nip=row.nip,
-        position_code=row.position_code,
-        unit=row.unit,
-        from_position=row.from_position,
-        decided_on=row.decided_on,
-        decided_by=row.decided_by,
-        kind=row.kind,
-        approval_reference=row.approval_reference,
-    )
-
-
 # Only the columns the facts need: no ORM objects, and no JSON (a check's findings) parsed.
 _PLACEMENT_FACT_COLUMNS = (
     Placement.seq,

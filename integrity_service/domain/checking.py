@@ -49,12 +49,6 @@ def where(*, line: int | None, index: int | None) -> str:
     return f"line {line}" if line is not None else f"index {index}"
 
 
-def ordered_missing(expected: Iterable[str], present: Iterable[str]) -> list[str]:
-    """List the expected names not present, in expected order."""
-    given = set(present)
-    return [name for name in expected if name not in given]
-
-
 def object_checks(obj: object, fields: Iterable[str], *, index: int | None = None) -> FieldChecks:
     """Start checking one JSON object: refuse a non-object, and flag every unknown field.
 
