@@ -78,24 +78,29 @@ def outcome_json(outcome: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _early_check(body: dict[str, Any]) -> checks.EarlyCheck | None:
-    """Evaluate the check before the write lock; a refused body is refused under it."""
-    try:
-        decision = parse_check_mapping(body, today=today())
-    except ValidationReport:
-        return None
-    return checks.evaluate_check_early(db.session(), decision, configured_ruleset())
-
-
 @bp.post("/v1/placements/check")
 @requires("write")
 def check_placement() -> Response:
-    """Answer whether a proposed placement follows the ranking; record the check."""
+    """Answer whether a proposed placement follows the ranking; record the check.
+
+    The body is parsed once, and the check evaluated before the write lock (from
+    the read session); a refused body is answered from inside `run_write`, as
+    every refused write is, so that its idempotency key keeps the answer.
+    """
     body = json_object()
-    early = _early_check(body)
+    try:
+        decision: dict[str, Any] | None = parse_check_mapping(body, today=today())
+    except ValidationReport as report:
+        decision, refused = None, report
+    early = (
+        None
+        if decision is None
+        else checks.evaluate_check_early(db.session(), decision, configured_ruleset())
+    )
 
     def write(session: Session) -> dict[str, Any]:
-        decision = parse_check_mapping(body, today=today())
+        if decision is None:
+            raise refused
         recorded = checks.check_placement(
             session, decision, actor=current_caller().actor, early=early
         )
